@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Build route maps and GIS exports from route catalogues.
+
+    python build_maps.py                     # the built-in catalogue -> out/
+    python build_maps.py --check             # validate only, write nothing, print a summary
+    python build_maps.py --catalogue mine.yaml --out mymaps --offline
+    python build_maps.py --check --catalogue mine.yaml --source-text report.txt
+
+Exit status: 0 success, 2 invalid input (every problem is listed), 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger("build_maps")
+
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build_maps.py",
+        description="Validate route catalogues and build layered route maps and GIS exports.",
+        epilog="Exit status: 0 success, 2 invalid input, 1 unexpected failure.",
+    )
+    parser.add_argument("--catalogue", "-c", action="append", type=Path, metavar="FILE",
+                        help="a catalogue YAML file (repeatable); default: the built-in catalogue")
+    parser.add_argument("--out", "-o", type=Path, default=Path("out"), metavar="DIR",
+                        help="output folder, replaced whole on success (default: %(default)s)")
+    parser.add_argument("--check", action="store_true",
+                        help="validate only: write nothing, print a summary")
+    parser.add_argument("--source-text", action="append", type=Path, default=[], metavar="FILE",
+                        help="the report's text: check every evidence phrase against it (repeatable)")
+    parser.add_argument("--offline", action="store_true",
+                        help="maps that need no network at all: scripts inlined, no tile layer")
+    parser.add_argument("--no-static", action="store_true",
+                        help="skip the PNG maps (the slowest output)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="only warnings and errors")
+    parser.add_argument("--debug", action="store_true",
+                        help="show a traceback on unexpected failures")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(levelname)s: %(message)s" if not args.debug else "%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is unchanged", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as err:  # the last line of defence: no traceback for users
+        if args.debug:
+            raise
+        print(f"error: unexpected failure: {type(err).__name__}: {err}\n"
+              "the previous output is unchanged; rerun with --debug for a traceback",
+              file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _run(args: argparse.Namespace) -> int:
+    from geodata.resolve import validate
+    from routes.catalogue import builtin_catalogues
+    from routes.errors import CatalogueError, SourceTextError
+    from routes.evidence import SourceText
+
+    paths = list(args.catalogue or builtin_catalogues())
+    try:
+        texts = [SourceText.read(p) for p in args.source_text]
+        resolved = validate(paths, texts)
+    except CatalogueError as err:
+        print(f"error: invalid catalogue input\n{err}", file=sys.stderr)
+        return EXIT_INVALID
+    except SourceTextError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.check:
+        print(_summary(resolved, checked_text=bool(texts)))
+        return EXIT_OK
+
+    from maps.build import build_all
+
+    written = build_all(resolved, args.out, offline=args.offline, static=not args.no_static)
+    log.info("built %d files in %s", len(written), args.out)
+    return EXIT_OK
+
+
+def _summary(resolved: Sequence[object], checked_text: bool) -> str:
+    from routes import commodities
+
+    counts: Counter[tuple[str, str, str]] = Counter()
+    files = set()
+    for rr in resolved:
+        route = rr.route  # type: ignore[attr-defined]
+        files.add(str(rr.catalogue.path))  # type: ignore[attr-defined]
+        c = commodities.commodity(route.commodity)
+        counts[(c.category, c.market.label, c.label)] += 1
+    lines = [f"OK: {len(resolved)} routes in {len(counts)} commodities from "
+             f"{len(files)} catalogue file{'s' if len(files) != 1 else ''}"
+             + (" (evidence phrases checked against the source text)" if checked_text else ""),
+             "", f"{'category':<12} {'market':<31} {'commodity':<28} routes"]
+    for (category, market, commodity), n in sorted(counts.items()):
+        lines.append(f"{category:<12} {market:<31} {commodity:<28} {n:>6}")
+    by_market: Counter[str] = Counter()
+    for (_, market, _), n in counts.items():
+        by_market[market] += n
+    lines += ["", "routes per market: " + ", ".join(f"{m} {n}" for m, n in sorted(by_market.items()))]
+    return "\n".join(lines)
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""Build the hand-off: one GeoDataFrame, one row per route, columns from :mod:`geodata.columns`.
+
+Everything downstream (HTML maps, GeoJSON, GeoPackage, CSV, PNG) reads this frame and the
+places frame beside it; nothing downstream reads YAML.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from geodata import columns as C
+from geodata.gazetteer import Place, Point
+from geodata.geometry import MAX_SEGMENT_KM, geodesic, unwrap
+from geodata.resolve import ResolvedRoute
+from routes import commodities
+
+log = logging.getLogger(__name__)
+
+#: Routes a sea leg: (start, end) -> points, or raises; None keeps every leg geodesic.
+SeaRouter = Callable[[Point, Point], list[Point]]
+
+
+@dataclass(frozen=True)
+class _Node:
+    name: str
+    place: Place | None
+    stated: bool
+    by: str  # mode of the leg arriving here
+
+
+def _nodes(route: ResolvedRoute) -> list[_Node]:
+    """Stages with corridors expanded into their waypoints (which are always inferred)."""
+    out: list[_Node] = []
+    for rs in route.stages:
+        place = rs.place
+        if place is not None and place.kind == "corridor":
+            for w, key in enumerate(place.waypoints):
+                stop = route.gazetteer.get(key)
+                out.append(_Node(stop.name, stop, False, rs.stage.by if w == 0 else "unspecified"))
+        else:
+            out.append(_Node(place.name if place else C.UNSTATED_NAME, place,
+                             rs.stage.stated and place is not None, rs.stage.by))
+    return out
+
+
+def _stage_records(route: ResolvedRoute) -> list[dict[str, Any]]:
+    records = []
+    for rs in route.stages:
+        place, stage = rs.place, rs.stage
+        records.append({
+            C.STAGE_NAME: place.name if place else C.UNSTATED_NAME,
+            C.STAGE_KIND: place.kind if place else "unstated",
+            C.STAGE_ISO3: list(place.iso3) if place else [],
+            C.STAGE_ROLE: rs.role,
+            C.STAGE_STATED: bool(stage.stated and place is not None),
+            C.STAGE_PLACE: place.key if place else None,
+            C.STAGE_POINT: list(place.point) if place else None,
+            C.STAGE_SOURCE: stage.source or (place.source if place and place.kind == "corridor" else None),
+            C.STAGE_NOTE: stage.note,
+        })
+    return records
+
+
+def _path(route: ResolvedRoute) -> str:
+    names = []
+    last = len(route.stages) - 1
+    for i, rs in enumerate(route.stages):
+        if rs.place is not None:
+            names.append(rs.place.name)
+        else:
+            names.append("(origin not stated)" if i == 0 else
+                         "(destination not stated)" if i == last else "(not stated)")
+    return " → ".join(names)
+
+
+def _legs(
+    nodes: Sequence[_Node], max_segment_km: float, sea_router: SeaRouter | None
+) -> tuple[list[dict[str, Any]], list[list[Point]]]:
+    legs: list[dict[str, Any]] = []
+    parts: list[list[Point]] = []
+    last_lon: float | None = None
+    for a, b in zip(nodes, nodes[1:], strict=False):
+        leg: dict[str, Any] = {
+            C.LEG_FROM: a.name, C.LEG_TO: b.name, C.LEG_MODE: b.by,
+            C.LEG_STATED: a.stated and b.stated, C.LEG_DRAWN: False, C.LEG_ROUTING: "none",
+            C.LEG_NOTE: None,
+        }
+        if a.place is not None and b.place is not None:
+            points, routing, note = _leg_points(a.place.point, b.place.point, b.by,
+                                                max_segment_km, sea_router)
+            coords = unwrap(points, last_lon)
+            last_lon = coords[-1][0]
+            parts.append(coords)
+            leg.update({C.LEG_DRAWN: True, C.LEG_ROUTING: routing, C.LEG_NOTE: note})
+        legs.append(leg)
+    return legs, parts
+
+
+def _leg_points(
+    start: Point, end: Point, mode: str, max_segment_km: float, sea_router: SeaRouter | None
+) -> tuple[list[Point], str, str | None]:
+    if mode == "sea" and sea_router is not None:
+        try:
+            return sea_router(start, end), "sea-lanes", None
+        except Exception as err:  # any routing failure falls back, loudly
+            log.warning("sea routing failed for %s -> %s (%s); drawing the geodesic instead",
+                        start, end, err)
+            return (geodesic(start, end, max_segment_km), "geodesic-fallback",
+                    "sea route could not be computed; drawn as a great circle")
+    return geodesic(start, end, max_segment_km), "geodesic", None
+
+
+def route_records(
+    routes: Sequence[ResolvedRoute],
+    max_segment_km: float = MAX_SEGMENT_KM,
+    sea_router: SeaRouter | None = None,
+) -> tuple[list[dict[str, Any]], list[list[list[Point]]]]:
+    """Plain records and line parts per route (the frame without geopandas)."""
+    records, geoms = [], []
+    for rr in sorted(routes, key=lambda r: r.route.id):
+        route, cat = rr.route, rr.catalogue
+        commodity = commodities.commodity(route.commodity)
+        legs, parts = _legs(_nodes(rr), max_segment_km, sea_router)
+        records.append({
+            C.ROUTE_ID: route.id,
+            C.FLOW_ID: route.flow,
+            C.COMMODITY: commodity.id,
+            C.COMMODITY_LABEL: commodity.label,
+            C.MARKET: commodity.market.id,
+            C.MARKET_LABEL: commodity.market.label,
+            C.CATEGORY: commodity.category,
+            C.LABEL: route.label,
+            C.PATH: _path(rr),
+            C.STAGES: _stage_records(rr),
+            C.MODES: [leg[C.LEG_MODE] for leg in legs],
+            C.LEGS: legs,
+            C.REPORTING_COUNTRY: (rr.reporting_country.iso3 or rr.reporting_country.members)[0],
+            C.REPORTING_ROLE: route.reporting_role,
+            C.EVIDENCE: [
+                {"source": ev.source or cat.source.id, "section": ev.section,
+                 "phrase": ev.phrase, "summary": ev.summary}
+                for ev in route.evidence
+            ],
+            C.ACTORS: list(route.actors),
+            C.NOTE: route.note,
+            C.SOURCE_ID: cat.source.id,
+            C.SOURCE_TITLE: cat.source.title,
+            C.SOURCE_URL: cat.source.url,
+            C.CATALOGUE: cat.path.name,
+        })
+        geoms.append(parts)
+    return records, geoms
+
+
+def routes_frame(
+    routes: Sequence[ResolvedRoute],
+    max_segment_km: float = MAX_SEGMENT_KM,
+    sea_router: SeaRouter | None = None,
+) -> Any:
+    """The hand-off GeoDataFrame (EPSG:4326), sorted by route id."""
+    import geopandas as gpd
+    import shapely
+
+    records, geoms = route_records(routes, max_segment_km, sea_router)
+    geometry = [shapely.MultiLineString(parts) if parts else None for parts in geoms]
+    frame = gpd.GeoDataFrame(records, geometry=geometry, crs="EPSG:4326",
+                             columns=[c for c in C.ROUTE_COLUMNS if c != C.GEOMETRY])
+    log.info("built %d routes (%d drawn) in %d commodities", len(frame),
+             sum(g is not None for g in geometry), frame[C.COMMODITY].nunique())
+    return frame
+
+
+def places_frame(routes: Sequence[ResolvedRoute]) -> Any:
+    """Every place the routes use (corridor waypoints included), with its shape or point.
+
+    Columns: ``place`` (key), ``name``, ``kind``, ``iso3`` (list), ``members`` (ADM0_A3 list),
+    ``source``, ``locode``, ``lon``/``lat`` (representative point), geometry (polygon for
+    countries and regions, point for cities and ports, line through the waypoints for corridors).
+    """
+    import geopandas as gpd
+    import shapely
+
+    seen: dict[str, tuple[Place, Any]] = {}
+    for rr in routes:
+        gaz = rr.gazetteer
+        for rs in rr.stages:
+            if rs.place is None:
+                continue
+            todo = [rs.place] + [gaz.get(k) for k in rs.place.waypoints]
+            for place in todo:
+                if place.key in seen:
+                    continue
+                if place.kind == "corridor":
+                    geom = shapely.LineString(unwrap([gaz.get(k).point for k in place.waypoints]))
+                else:
+                    geom = gaz.shape(place) or shapely.Point(place.point)
+                seen[place.key] = (place, geom)
+    rows = []
+    for key in sorted(seen):
+        place, geom = seen[key]
+        rows.append({
+            "place": key, "name": place.name, "kind": place.kind, "iso3": list(place.iso3),
+            "members": list(place.members), "source": place.source, "locode": place.locode,
+            "lon": place.point[0], "lat": place.point[1], "geometry": geom,
+        })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")

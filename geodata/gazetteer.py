@@ -1,0 +1,354 @@
+"""The gazetteer: every place a route stage can name, with a point and, where it has one, a shape.
+
+Kinds of place:
+
+* ``country`` -- every Natural Earth admin-0 unit (``data/countries.geojson``, derived by
+  :mod:`geodata.build_countries`), keyed on ``ADM0_A3``; its point is Natural Earth's label point.
+* ``region`` -- a union of member countries (``data/regions.yaml``); its point is the
+  population-weighted mean of its members' label points, moved to the nearest member polygon
+  when that mean falls outside every member (the sea between them, say), unless the definition
+  pins an ``anchor``.
+* ``city`` and ``port`` -- points with the country they lie in (``data/places.yaml``).
+* ``corridor`` -- an ordered list of places (``data/corridors.yaml``), always inferred.
+
+Names match ignoring case, accents and punctuation; an unknown name raises
+:class:`~routes.errors.UnknownPlaceError` with the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from routes.errors import UnknownPlaceError
+
+log = logging.getLogger(__name__)
+
+PlaceKind = Literal["country", "region", "city", "port", "corridor"]
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place. ``key`` is stable across builds (``country:BEL``, ``region:balkans``)."""
+
+    key: str
+    name: str
+    kind: PlaceKind
+    point: Point
+    iso3: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()  # ADM0_A3 codes covered (a country lists itself)
+    country: str | None = None  # ADM0_A3 of a city or port
+    waypoints: tuple[str, ...] = ()  # place keys of a corridor
+    source: str | None = None
+    locode: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Country:
+    adm0_a3: str
+    iso3: str | None
+    name: str
+    properties: Mapping[str, Any]
+    geometry: Mapping[str, Any] = field(repr=False)
+
+
+def normalize(name: str) -> str:
+    """The matching form of a name: no accents, case or punctuation."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[.'’]", "", text)
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+
+
+def slug(name: str) -> str:
+    return normalize(name).replace(" ", "-")
+
+
+class GazetteerError(ValueError):
+    """The gazetteer's own data is inconsistent (two places claim one name, say)."""
+
+
+class Gazetteer:
+    """Name lookup over countries, regions, cities, ports and corridors."""
+
+    def __init__(self, countries: Mapping[str, Country], places: Iterable[Place] = ()) -> None:
+        self.countries = dict(countries)
+        self._places: dict[str, Place] = {}
+        self._index: dict[str, str] = {}
+        for country in sorted(self.countries.values(), key=lambda c: c.adm0_a3):
+            self._add(self._country_place(country), strict=False)
+        for place in places:
+            self.add(place)
+
+    # -- building ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _country_place(c: Country) -> Place:
+        p = c.properties
+        names = {p.get("name_long"), p.get("name_en"), p.get("admin"), p.get("formal_en"),
+                 c.adm0_a3, c.iso3}
+        return Place(
+            key=f"country:{c.adm0_a3}",
+            name=c.name,
+            kind="country",
+            point=(float(p["label_x"]), float(p["label_y"])),
+            iso3=(c.iso3,) if c.iso3 else (),
+            members=(c.adm0_a3,),
+            source="Natural Earth admin-0 countries",
+            aliases=tuple(sorted(n for n in names if n and n != c.name)),
+        )
+
+    def add(self, place: Place) -> None:
+        """Add a place; a name already taken by another place is an error."""
+        self._add(place, strict=True)
+
+    def _add(self, place: Place, strict: bool) -> None:
+        if place.key in self._places:
+            raise GazetteerError(f"{place.name!r}: the key {place.key!r} is already taken")
+        claims = [normalize(n) for n in (place.name, *place.aliases)]
+        for claim in claims:
+            owner = self._index.get(claim)
+            if owner is not None and owner != place.key:
+                if strict:
+                    raise GazetteerError(
+                        f"{place.name!r}: the name {claim!r} already means "
+                        f"{self._places[owner].name!r} ({owner})"
+                    )
+                continue  # Natural Earth reuses a few long names; the first (by code) keeps it
+        self._places[place.key] = place
+        for claim in claims:
+            self._index.setdefault(claim, place.key)
+
+    def alias(self, key: str, names: Iterable[str]) -> None:
+        """Give an existing place more names (the alias table)."""
+        place = self._places[key]
+        for name in names:
+            claim = normalize(name)
+            owner = self._index.get(claim)
+            if owner is not None and owner != key:
+                raise GazetteerError(
+                    f"alias {name!r} for {place.name!r} already means {self._places[owner].name!r}"
+                )
+            self._index[claim] = key
+
+    # -- lookup -----------------------------------------------------------------------------
+
+    def resolve(self, name: str) -> Place:
+        key = self._index.get(normalize(name))
+        if key is None:
+            raise UnknownPlaceError(name, self.suggest(name))
+        return self._places[key]
+
+    def get(self, key: str) -> Place:
+        return self._places[key]
+
+    def __contains__(self, name: str) -> bool:
+        return normalize(name) in self._index
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """Display names of the places whose names are closest to ``name``."""
+        close = difflib.get_close_matches(normalize(name), list(self._index), n=n * 3, cutoff=0.6)
+        out: list[str] = []
+        for claim in close:
+            display = self._places[self._index[claim]].name
+            if display not in out:
+                out.append(display)
+        return out[:n]
+
+    def places(self, kind: PlaceKind | None = None) -> list[Place]:
+        return sorted((p for p in self._places.values() if kind is None or p.kind == kind),
+                      key=lambda p: p.key)
+
+    def country(self, adm0_a3: str) -> Place:
+        return self._places[f"country:{adm0_a3}"]
+
+    def country_shape(self, adm0_a3: str) -> Any:
+        """The country's (simplified) polygon as a shapely geometry."""
+        return _shape(self.countries[adm0_a3].geometry)
+
+    def shape(self, place: Place) -> Any | None:
+        """The polygon a place covers: a country's own, a region's union; ``None`` for points."""
+        if place.kind in ("country", "region"):
+            return _union(tuple(place.members), self)
+        return None
+
+    def region_point(self, members: Sequence[str], anchor: Point | None = None) -> Point:
+        """The representative point of a union of countries (see the module docstring)."""
+        if anchor is not None:
+            return anchor
+        import shapely
+        from shapely.ops import nearest_points
+
+        weights = [max(int(self.countries[m].properties.get("pop_est") or 0), 1) for m in members]
+        total = float(sum(weights))
+        pts = [self.country(m).point for m in members]
+        x = sum(w * p[0] for w, p in zip(weights, pts, strict=True)) / total
+        y = sum(w * p[1] for w, p in zip(weights, pts, strict=True)) / total
+        candidate = shapely.Point(x, y)
+        shapes = [self.country_shape(m) for m in members]
+        if any(s.covers(candidate) for s in shapes):
+            return (round(x, 5), round(y, 5))
+        nearest = min(shapes, key=lambda s: s.distance(candidate))
+        inside = nearest_points(nearest, candidate)[0]
+        # nudge from the border into the polygon so that "inside" holds after rounding
+        inner = nearest_points(nearest.buffer(-0.05) or nearest, inside)[0]
+        return (round(inner.x, 5), round(inner.y, 5))
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_cached(text: str) -> Any:
+    import shapely
+
+    return shapely.from_geojson(text)
+
+
+def _shape(geometry: Mapping[str, Any]) -> Any:
+    return _shape_cached(json.dumps(geometry, sort_keys=True))
+
+
+def _union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
+    import shapely
+
+    shapes = [gaz.country_shape(m) for m in members]
+    return shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)
+
+
+# --- the built-in gazetteer ---------------------------------------------------------------------
+
+
+def _data(name: str) -> str:
+    return (resources.files("geodata") / "data" / name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def load_countries() -> dict[str, Country]:
+    collection = json.loads(_data("countries.geojson"))
+    out: dict[str, Country] = {}
+    for feature in collection["features"]:
+        p = feature["properties"]
+        out[p["adm0_a3"]] = Country(p["adm0_a3"], p["iso3"], p["name"], p, feature["geometry"])
+    return out
+
+
+def builtin() -> Gazetteer:
+    """A fresh gazetteer with every built-in place (callers may extend it)."""
+    gaz = Gazetteer(load_countries())
+    for adm0, names in yaml.safe_load(_data("aliases.yaml")).items():
+        gaz.alias(f"country:{adm0}", names)
+    for entry in yaml.safe_load(_data("regions.yaml")):
+        gaz.add(region_from_definition(gaz, entry))
+    for entry in yaml.safe_load(_data("places.yaml")):
+        gaz.add(point_place(gaz, entry["name"], entry["kind"], entry["country"],
+                            (entry["lon"], entry["lat"]), entry.get("source"),
+                            entry.get("locode"), entry.get("aliases", ())))
+    for entry in yaml.safe_load(_data("corridors.yaml")):
+        gaz.add(corridor(gaz, entry["name"], entry["waypoints"], entry["source"],
+                         entry.get("aliases", ())))
+    return gaz
+
+
+def region_from_definition(gaz: Gazetteer, entry: Mapping[str, Any]) -> Place:
+    """A built-in region: explicit ``members`` or a ``members_where`` rule over attributes."""
+    if "members" in entry:
+        members = [gaz.resolve(m).members[0] for m in entry["members"]]
+    else:
+        ((attr, value),) = entry["members_where"].items()
+        members = [c.adm0_a3 for c in gaz.countries.values() if c.properties.get(attr) == value]
+    excluded = set(entry.get("exclude", ()))
+    members = sorted(m for m in members if m not in excluded)
+    if not members:
+        raise GazetteerError(f"region {entry['name']!r} has no members")
+    anchor = tuple(entry["anchor"]) if "anchor" in entry else None
+    return region(gaz, entry["name"], members, entry["source"], entry.get("aliases", ()), anchor)  # type: ignore[arg-type]
+
+
+def region(
+    gaz: Gazetteer,
+    name: str,
+    members: Sequence[str],
+    source: str,
+    aliases: Iterable[str] = (),
+    anchor: Point | None = None,
+) -> Place:
+    members = tuple(sorted(set(members)))
+    iso3 = tuple(sorted({i for m in members for i in gaz.country(m).iso3}))
+    return Place(
+        key=f"region:{slug(name)}",
+        name=name,
+        kind="region",
+        point=gaz.region_point(members, anchor),
+        iso3=iso3,
+        members=members,
+        source=source,
+        aliases=tuple(aliases),
+    )
+
+
+def point_place(
+    gaz: Gazetteer,
+    name: str,
+    kind: Literal["city", "port"],
+    country: str,
+    point: Point,
+    source: str | None,
+    locode: str | None = None,
+    aliases: Iterable[str] = (),
+) -> Place:
+    owner = gaz.resolve(country)
+    if owner.kind != "country":
+        raise GazetteerError(f"{name!r}: {country!r} is a {owner.kind}, not a country")
+    adm0 = owner.members[0]
+    return Place(
+        key=f"{kind}:{locode or slug(name)}",
+        name=name,
+        kind=kind,
+        point=(float(point[0]), float(point[1])),
+        iso3=owner.iso3,
+        members=(adm0,),
+        country=adm0,
+        source=source,
+        locode=locode,
+        aliases=tuple(aliases),
+    )
+
+
+def corridor(
+    gaz: Gazetteer, name: str, waypoints: Sequence[str], source: str, aliases: Iterable[str] = ()
+) -> Place:
+    stops = [gaz.resolve(w) for w in waypoints]
+    for stop in stops:
+        if stop.kind == "corridor":
+            raise GazetteerError(f"corridor {name!r}: waypoint {stop.name!r} is itself a corridor")
+    members = tuple(dict.fromkeys(m for s in stops for m in s.members))
+    return Place(
+        key=f"corridor:{slug(name)}",
+        name=name,
+        kind="corridor",
+        point=stops[0].point,
+        iso3=tuple(dict.fromkeys(i for s in stops for i in s.iso3)),
+        members=members,
+        waypoints=tuple(s.key for s in stops),
+        source=source,
+        aliases=tuple(aliases),
+    )
+
+
+def extended(base: Gazetteer) -> Gazetteer:
+    """A copy of ``base`` that can take a catalogue's own places without touching ``base``."""
+    copy = Gazetteer.__new__(Gazetteer)
+    copy.countries = base.countries
+    copy._places = dict(base._places)
+    copy._index = dict(base._index)
+    return copy

@@ -1,0 +1,193 @@
+"""Resolve the place names of loaded catalogues against the gazetteer.
+
+This is the second half of validation: a stage naming an unknown place, a city declared outside
+its country, or the same place twice in a row are reported here, in the same problem list as
+the loader's findings, so :func:`validate` raises once with everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from geodata import gazetteer
+from geodata.gazetteer import Gazetteer, GazetteerError, Place
+from routes.catalogue import LoadedCatalogue, load_catalogues
+from routes.errors import CatalogueError, Problem, UnknownPlaceError
+from routes.evidence import SourceText, check_evidence
+from routes.model import CorridorPlace, PointPlace, RegionPlace, Route, Stage
+
+log = logging.getLogger(__name__)
+
+StageRole = Literal["origin", "transit", "destination"]
+#: How far (degrees) a declared city may lie outside its country's simplified polygon: the
+#: shipped polygons are simplified at 0.02 degrees, and a port sits on the coastline.
+CITY_TOLERANCE_DEGREES = 0.1
+
+
+@dataclass(frozen=True)
+class ResolvedStage:
+    stage: Stage
+    place: Place | None  # None where the report leaves this end unstated
+    role: StageRole
+
+
+@dataclass(frozen=True)
+class ResolvedRoute:
+    route: Route
+    stages: tuple[ResolvedStage, ...]
+    catalogue: LoadedCatalogue
+    reporting_country: Place
+    gazetteer: Gazetteer
+
+
+def validate(
+    paths: Iterable[Path], source_texts: Sequence[SourceText] = ()
+) -> list[ResolvedRoute]:
+    """Load, check and resolve catalogues; raise :class:`CatalogueError` with every problem.
+
+    ``source_texts`` are report texts to check evidence phrases against; each catalogue is
+    checked against the text whose SHA-256 matches its source block (or, given exactly one
+    text, against that one, so that a wrong edition is reported rather than skipped).
+    """
+    result = load_catalogues(paths)
+    problems = list(result.problems)
+    resolved: list[ResolvedRoute] = []
+    base = gazetteer.builtin()
+    for cat in result.catalogues:
+        routes, found = resolve_catalogue(cat, base)
+        resolved += routes
+        problems += found
+        text = _text_for(cat, source_texts)
+        if text is not None:
+            problems += check_evidence(cat, text)
+    if problems:
+        raise CatalogueError(problems)
+    log.info("validated %d routes from %d catalogues", len(resolved), len(result.catalogues))
+    return resolved
+
+
+def _text_for(cat: LoadedCatalogue, texts: Sequence[SourceText]) -> SourceText | None:
+    for text in texts:
+        if text.sha256 == cat.source.sha256:
+            return text
+    return texts[0] if len(texts) == 1 else None
+
+
+def resolve_catalogue(
+    cat: LoadedCatalogue, base: Gazetteer
+) -> tuple[list[ResolvedRoute], list[Problem]]:
+    gaz = gazetteer.extended(base)
+    problems = _declare_places(cat, gaz)
+    reporting: Place | None = None
+    try:
+        reporting = gaz.resolve(cat.source.reporting_country)
+        if reporting.kind != "country":
+            problems.append(cat.problem(("source", "reporting_country"),
+                                        f"{reporting.name!r} is a {reporting.kind}; expected a country"))
+            reporting = None
+    except UnknownPlaceError as err:
+        problems.append(cat.problem(("source", "reporting_country"), str(err)))
+    out: list[ResolvedRoute] = []
+    for index, route in cat.routes:
+        stages, found = _resolve_route(cat, gaz, index, route)
+        problems += found
+        if not found and reporting is not None:
+            out.append(ResolvedRoute(route, stages, cat, reporting, gaz))
+    return out, problems
+
+
+def _resolve_route(
+    cat: LoadedCatalogue, gaz: Gazetteer, index: int, route: Route
+) -> tuple[tuple[ResolvedStage, ...], list[Problem]]:
+    problems: list[Problem] = []
+    stages: list[ResolvedStage] = []
+    last = len(route.stages) - 1
+    previous: Place | None = None
+    for s, stage in enumerate(route.stages):
+        role: StageRole = "origin" if s == 0 else "destination" if s == last else "transit"
+        place: Place | None = None
+        if stage.place is not None:
+            try:
+                place = gaz.resolve(stage.place)
+            except UnknownPlaceError as err:
+                problems.append(cat.problem(("routes", index, "stages", s, "place"), str(err), route.id))
+        if place is not None and previous is not None and place.key == previous.key:
+            problems.append(cat.problem(
+                ("routes", index, "stages", s, "place"),
+                f"{stage.place!r} is the same place as the stage before ({previous.name}); "
+                "a leg must go somewhere: remove the repeated stage",
+                route.id,
+            ))
+        previous = place
+        stages.append(ResolvedStage(stage, place, role))
+    return tuple(stages), problems
+
+
+def _declare_places(cat: LoadedCatalogue, gaz: Gazetteer) -> list[Problem]:
+    """Add a catalogue's own places to its gazetteer, checking each one."""
+    problems: list[Problem] = []
+    for index, decl in cat.places:
+        loc = ("places", index)
+        try:
+            if isinstance(decl, PointPlace):
+                place = gazetteer.point_place(gaz, decl.name, decl.kind, decl.country,
+                                              (decl.lon, decl.lat), decl.source, decl.locode,
+                                              decl.aliases)
+                problems += _check_inside(cat, gaz, loc, place)
+            elif isinstance(decl, RegionPlace):
+                members = []
+                for m, name in enumerate(decl.members):
+                    member = _resolve_or_report(cat, gaz, (*loc, "members", m), name, problems)
+                    if member is not None:
+                        if member.kind != "country":
+                            problems.append(cat.problem((*loc, "members", m),
+                                f"{name!r} is a {member.kind}; region members are countries"))
+                        members.append(member.members[0])
+                if len(members) != len(decl.members):
+                    continue
+                place = gazetteer.region(gaz, decl.name, members, decl.source, decl.aliases)
+            elif isinstance(decl, CorridorPlace):
+                bad = [w for w, name in enumerate(decl.waypoints)
+                       if _resolve_or_report(cat, gaz, (*loc, "waypoints", w), name, problems) is None]
+                if bad:
+                    continue
+                place = gazetteer.corridor(gaz, decl.name, decl.waypoints, decl.source, decl.aliases)
+            gaz.add(place)
+        except UnknownPlaceError as err:
+            problems.append(cat.problem((*loc, "country"), str(err)))
+        except GazetteerError as err:
+            problems.append(cat.problem((*loc, "name"), str(err)))
+    return problems
+
+
+def _resolve_or_report(cat: LoadedCatalogue, gaz: Gazetteer, loc: tuple[str | int, ...],
+                       name: str, problems: list[Problem]) -> Place | None:
+    try:
+        return gaz.resolve(name)
+    except UnknownPlaceError as err:
+        problems.append(cat.problem(loc, str(err)))
+        return None
+
+
+def _check_inside(cat: LoadedCatalogue, gaz: Gazetteer, loc: tuple[str | int, ...],
+                  place: Place) -> list[Problem]:
+    import shapely
+
+    if place.country is None:
+        return []
+    shape = gaz.country_shape(place.country)
+    point = shapely.Point(place.point)
+    distance = shape.distance(point)
+    if distance <= CITY_TOLERANCE_DEGREES:
+        return []
+    country = gaz.country(place.country).name
+    return [cat.problem(
+        (*loc, "lon"),
+        f"{place.name!r} at lon {place.point[0]}, lat {place.point[1]} lies "
+        f"{distance:.2f} degrees outside {country}; expected a point inside its country "
+        "(are lon and lat swapped?)",
+    )]

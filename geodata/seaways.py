@@ -1,0 +1,197 @@
+"""Route the sea leg of a trafficking route along real shipping lanes.
+
+A maritime leg drawn as a great circle crosses continents (Santos to Antwerp would cut through
+the bulge of Brazil, Guayaquil to Antwerp through Colombia), which misleads a reader of the map.
+Routing is delegated to the ``searoute`` package (Apache-2.0, by Gent Halili), a shortest-path
+search over a maritime network derived from Eurostat's MARNET/SeaRoute graph; this module does not
+route by itself. It only adds what the maps need on top of it:
+
+* the leg starts and ends *exactly* at the caller's points (``searoute`` snaps both ends to the
+  nearest network node, which may be tens of kilometres away, so straight connectors join them);
+* longitudes are *unwrapped* (no step of more than 180 degrees), so a trans-Pacific leg is one
+  continuous line that Leaflet/shapely draw across the Pacific rather than across the whole map;
+* every failure surfaces as one exception type, :class:`SeaRoutingError`, so the caller can fall
+  back to a geodesic and say so.
+
+``searoute`` is imported lazily, inside the routing function: importing it pulls in networkx and
+geojson, and its first route loads a 1.8 MB Python literal of ~9,700 nodes and ~32,000 edges and
+builds a k-d tree over them (about 0.1 s each on a laptop-class CPU; ``benchmarks/sea_legs.py``
+measures both). Code paths that never draw a sea leg (catalogue validation, ``--help``) should
+not pay for that.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+
+__all__ = ["SEA_RESTRICTIONS", "SeaRoutingError", "clear_sea_path_cache", "sea_path"]
+
+Point = tuple[float, float]
+
+#: Output precision in decimal places (1e-5 degree is about 1 m: finer than the network is
+#: accurate, coarse enough to keep exported GeoJSON small and diffs stable).
+PRECISION = 5
+
+#: Passages ``searoute`` must not use, as its own passage names. Its network tags as
+#: ``northwest`` both the Parry Channel/Lancaster Sound edges of the Canadian archipelago and the
+#: Chukchi Sea edges just north of the Bering Strait (towards Alaska *and* towards Siberia), and
+#: tags the strait itself ``bering``. Excluding ``northwest`` therefore removes the Northwest and
+#: the Northeast passage alike as Atlantic-Pacific transits: with no restrictions, searoute sends
+#: Antwerp-Shanghai and Antwerp-Vancouver over the Arctic; with these, via Suez and Panama.
+#: ``bering`` is redundant with the current network but states the intent should a later network
+#: tag the Northern Sea Route differently. Neither passage is a realistic lane for the container
+#: and bulk traffic that carries illicit cargo. Suez, Panama, Gibraltar, Bab-el-Mandeb, Hormuz,
+#: Malacca, Sunda, the Bosporus, the Cape of Good Hope and Cape Horn stay open: they are the
+#: lanes the reports describe. (Known network limitation: legs between an Arctic port and the
+#: Pacific can still follow searoute's helper edges along the 180th meridian across Chukotka.)
+SEA_RESTRICTIONS: tuple[str, ...] = ("northwest", "bering")
+
+#: Bound on the number of distinct (start, end) pairs kept; a network path is ~100 points, so the
+#: cache stays around a few megabytes even when full.
+_CACHE_SIZE = 4096
+
+
+class SeaRoutingError(RuntimeError):
+    """``searoute`` could not produce a usable path between two points.
+
+    Raised for invalid input (NaN, latitude outside [-90, 90]), for any exception raised inside
+    ``searoute``, and for an empty or non-finite result. The caller is expected to fall back to
+    a geodesic and warn; the message names both points so that warning can be acted on.
+    """
+
+
+def sea_path(start: Point, end: Point) -> list[Point]:
+    """Return the shipping-lane path from ``start`` to ``end`` as ``(lon, lat)`` points.
+
+    The first point is ``start`` itself (the very same floats) and the last is ``end`` itself;
+    only when the leg crosses the antimeridian is the last longitude ``end[0] + 360 * k`` (for
+    the integer ``k`` that keeps the line continuous; e.g. Shanghai to Los Angeles ends at
+    ``241.74`` rather than ``-118.26``), because a line cannot be both continuous and end at
+    the caller's wrapped longitude. Intermediate points are ``searoute`` network nodes rounded
+    to :data:`PRECISION` decimals. Consecutive duplicates are removed, so ``start == end``
+    gives a single point.
+
+    Longitudes are unwrapped from ``start[0]``: no two consecutive points differ by more than
+    180 degrees of longitude. The result is deterministic (it depends only on the inputs and
+    the installed ``searoute`` network) and the network part is cached per pair of inputs
+    rounded to :data:`PRECISION` decimals; the returned list is a fresh copy each call.
+
+    Raises:
+        SeaRoutingError: the input is not a finite coordinate, or ``searoute`` failed.
+    """
+    for point in (start, end):
+        lon, lat = point
+        if not (math.isfinite(lon) and math.isfinite(lat) and -90.0 <= lat <= 90.0):
+            raise SeaRoutingError(
+                f"cannot route a sea leg from {start!r} to {end!r}: "
+                f"{point!r} is not a finite (lon, lat) with -90 <= lat <= 90"
+            )
+    if start == end:
+        return [start]
+    try:
+        network = _network_path(_cache_key(start), _cache_key(end))
+    except SeaRoutingError as exc:
+        # Re-raised to name the caller's points rather than the rounded cache keys, chained to
+        # searoute's own exception (if any) rather than to the intermediate one.
+        message = f"cannot route a sea leg from {start!r} to {end!r}: {exc}"
+        raise SeaRoutingError(message) from exc.__cause__
+
+    path: list[Point] = [start]
+    for lon, lat in network:
+        path.append((round(_unwrap(lon, path[-1][0]), PRECISION), lat))
+    path.append((_unwrap(end[0], path[-1][0]), end[1]))
+    return _drop_consecutive_duplicates(path)
+
+
+def clear_sea_path_cache() -> None:
+    """Forget every cached network path (for tests and benchmarks that need a cold cache)."""
+    _network_path.cache_clear()
+
+
+def _cache_key(point: Point) -> Point:
+    """Wrap the longitude into [-180, 180) and round both values to :data:`PRECISION` decimals.
+
+    ``searoute`` snaps to the nearest node by planar distance in degrees, and nearly all of its
+    nodes lie in [-180, 180]; wrapping keeps an already-unwrapped input (``lon = 190``) from
+    snapping to the wrong side of the map. Rounding makes inputs that differ by less than a
+    metre share a cache entry.
+    """
+    lon, lat = point
+    wrapped = (lon + 180.0) % 360.0 - 180.0
+    return (round(wrapped, PRECISION) + 0.0, round(lat, PRECISION) + 0.0)  # + 0.0: no -0.0 key
+
+
+def _unwrap(lon: float, previous: float) -> float:
+    """Shift ``lon`` by a whole number of turns so it is within 180 degrees of ``previous``.
+
+    Adding ``360 * k`` (rather than recomputing ``previous + delta``) leaves ``lon`` bit-for-bit
+    unchanged when no shift is needed, which keeps the end point exact.
+    """
+    turns = round((previous - lon) / 360.0)
+    return lon + 360.0 * turns if turns else lon
+
+
+def _drop_consecutive_duplicates(path: list[Point]) -> list[Point]:
+    """Remove repeated points (a node equal to an end point, the antimeridian seam's twin node).
+
+    Equality is exact, so when a network node equals ``start`` or ``end`` the two are the same
+    floats and dropping either keeps the end points exact.
+    """
+    kept: list[Point] = [path[0]]
+    for point in path[1:]:
+        if point != kept[-1]:
+            kept.append(point)
+    return kept
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
+    """Return ``searoute``'s node path between the nodes nearest ``origin`` and ``destination``.
+
+    Cached because a catalogue routes the same port pairs again and again and each search walks
+    a 10,000-node graph; the result is an immutable tuple so callers cannot corrupt the cache.
+    Failures are not cached (``lru_cache`` does not store exceptions); retrying is cheap.
+
+    ``restrictions`` is always passed explicitly: ``searoute`` stores it on its module-wide
+    cached graph, so a call elsewhere with other restrictions (or with ``None``, which keeps the
+    previous ones) would otherwise leak into ours. That shared state also makes concurrent calls
+    with *different* restrictions from several threads unsafe; all calls from here agree.
+    """
+    try:
+        import searoute  # lazy: see the module docstring
+
+        # searoute reports "no path" (e.g. every lane blocked by restrictions) as a UserWarning
+        # plus an empty line; capture it so the reason ends up in our exception message instead
+        # of as a second, less specific warning next to the caller's own.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            feature = searoute.searoute(
+                list(origin),
+                list(destination),
+                units="km",  # only affects the length property, which is not used here
+                # Connectors to the caller's exact points are added by sea_path, outside the
+                # cache, so one cache entry serves all inputs that round to the same key.
+                append_orig_dest=False,
+                # Do not re-target the ends to searoute's port list: the caller's points are
+                # the ports the reports name, not the nearest port searoute knows.
+                include_ports=False,
+                restrictions=list(SEA_RESTRICTIONS),
+                algorithm="dijkstra",  # exact and deterministic; A* is only a speed-up
+                backend="networkx",  # the only backend installed (igraph is an extra)
+            )
+        coordinates = feature["geometry"]["coordinates"]
+        nodes = tuple(
+            (round(float(lon), PRECISION) + 0.0, round(float(lat), PRECISION) + 0.0)
+            for lon, lat in coordinates
+        )
+    except Exception as exc:  # any failure inside searoute, as promised by SeaRoutingError
+        raise SeaRoutingError(f"searoute raised {type(exc).__name__}: {exc}") from exc
+    if not nodes:
+        reasons = "; ".join(str(w.message) for w in caught) or "no reason given"
+        raise SeaRoutingError(f"searoute returned an empty path ({reasons})")
+    bad = sum(not (math.isfinite(lon) and math.isfinite(lat)) for lon, lat in nodes)
+    if bad:
+        raise SeaRoutingError(f"searoute returned {bad} non-finite point(s) out of {len(nodes)}")
+    return nodes

@@ -1,0 +1,1 @@
+"""Renderers and exports: everything here reads the hand-off GeoDataFrame, never YAML."""

@@ -1,0 +1,1 @@
+"""Route catalogues: the YAML format analysts write, its validation and its vocabularies."""

@@ -1,0 +1,413 @@
+"""Load catalogue YAML files and check everything that needs no gazetteer.
+
+The loader keeps the line of every value (from PyYAML's node tree) so that each problem names
+``file:line``, the route and the field. Routes and declared places are validated one by one, so
+one broken route never hides the problems of the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from routes import commodities
+from routes.errors import CatalogueError, Problem, UnknownCommodityError
+from routes.model import (
+    MAX_PHRASE_WORDS,
+    CatalogueHead,
+    PlaceDecl,
+    PlaceEntry,
+    Route,
+    Source,
+    Stage,
+)
+
+log = logging.getLogger(__name__)
+
+Loc = tuple[str | int, ...]
+
+
+def builtin_catalogues() -> list[Path]:
+    """The catalogues shipped with the tool (package data under ``routes/catalogue``)."""
+    folder = resources.files("routes") / "catalogue"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+@dataclass
+class LoadedCatalogue:
+    """One file's valid content, with enough position information to report later problems."""
+
+    path: Path
+    source: Source
+    places: list[tuple[int, PlaceDecl]]
+    routes: list[tuple[int, Route]]
+    lines: dict[Loc, int] = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    def problem(self, loc: Loc, message: str, route: str | None = None) -> Problem:
+        """Build a problem located at ``loc`` (a path into the document)."""
+        return Problem(self.label, _line(self.lines, loc), route, _field_name(loc), message)
+
+
+@dataclass
+class LoadResult:
+    catalogues: list[LoadedCatalogue]
+    problems: list[Problem]
+
+
+def load_catalogues(paths: Iterable[Path]) -> LoadResult:
+    """Load and check every file; collect the problems of all of them."""
+    result = LoadResult([], [])
+    for path in paths:
+        loaded, problems = _load_one(Path(path))
+        result.problems.extend(problems)
+        if loaded is not None:
+            result.catalogues.append(loaded)
+    result.problems.extend(_duplicate_route_ids(result.catalogues))
+    return result
+
+
+def load_catalogue(path: Path) -> LoadedCatalogue:
+    """Load one file, raising :class:`CatalogueError` with every problem found."""
+    result = load_catalogues([path])
+    if result.problems:
+        raise CatalogueError(result.problems)
+    return result.catalogues[0]
+
+
+# --- reading YAML with positions -------------------------------------------------------------
+
+
+def _load_one(path: Path) -> tuple[LoadedCatalogue | None, list[Problem]]:
+    label = str(path)
+
+    def fail(message: str, line: int | None = None) -> tuple[None, list[Problem]]:
+        return None, [Problem(label, line, None, None, message)]
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return fail("file not found; expected a catalogue YAML file")
+    except IsADirectoryError:
+        return fail("is a directory; expected a catalogue YAML file")
+    except UnicodeDecodeError as err:
+        return fail(f"not UTF-8 text (byte {err.start}); save the catalogue as UTF-8")
+    except OSError as err:
+        return fail(f"cannot read: {err.strerror or err}")
+    try:
+        data, lines, structural = _parse(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = getattr(err, "problem", None) or str(err)
+        return fail(f"YAML syntax error: {detail}", line)
+    except RecursionError:
+        return fail("YAML nesting is too deep to be a catalogue")
+    if structural:
+        return None, [Problem(label, line, None, None, msg) for line, msg in structural]
+    if data is None:
+        return fail("file is empty; expected a mapping with 'source' and 'routes'")
+    if not isinstance(data, dict):
+        return fail(
+            f"expected a mapping with 'source' and 'routes' at the top level, "
+            f"found {_kind(data)}",
+            1,
+        )
+    return _validate(path, data, lines)
+
+
+def _parse(text: str) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
+    """Parse YAML safely, returning the data, the line of every path, and structural problems."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Loc, int] = {}
+        structural: list[tuple[int, str]] = []
+        if node is None:
+            return None, lines, structural
+        _index(node, (), lines, structural, set())
+        if structural:
+            return None, lines, structural
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    return data, lines, structural
+
+
+def _index(
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    problems: list[tuple[int, str]],
+    seen: set[int],
+) -> None:
+    if id(node) in seen:
+        problems.append((node.start_mark.line + 1, "anchors and aliases (& and *) are not supported"))
+        return
+    seen.add(id(node))
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append((key_node.start_mark.line + 1, "merge keys (<<) are not supported"))
+                continue
+            if key in keys:
+                problems.append(
+                    (key_node.start_mark.line + 1, f"duplicate key {key!r} in the same mapping")
+                )
+            keys.add(key)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            _index(value_node, (*loc, key), lines, problems, seen)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*loc, i), lines, problems, seen)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _validate(
+    path: Path, data: dict[str, Any], lines: dict[Loc, int]
+) -> tuple[LoadedCatalogue | None, list[Problem]]:
+    label = str(path)
+    problems: list[Problem] = []
+    head_input = {k: v for k, v in data.items()}
+    try:
+        head = CatalogueHead.model_validate(head_input)
+    except ValidationError as err:
+        problems += _pydantic_problems(label, err, (), lines, data)
+        return None, problems
+
+    routes: list[tuple[int, Route]] = []
+    for i, raw in enumerate(head.routes):
+        loc: Loc = ("routes", i)
+        try:
+            routes.append((i, Route.model_validate(raw)))
+        except ValidationError as err:
+            problems += _pydantic_problems(label, err, loc, lines, data)
+    places: list[tuple[int, PlaceDecl]] = []
+    for i, raw in enumerate(head.places):
+        try:
+            places.append((i, PlaceEntry.model_validate({"place": raw}).place))
+        except ValidationError as err:
+            problems += _pydantic_problems(label, err, ("places", i), lines, data, strip=1)
+
+    loaded = LoadedCatalogue(path, head.source, places, routes, lines)
+    for index, route in routes:
+        problems += _route_problems(loaded, index, route)
+    return loaded, problems
+
+
+def _route_problems(cat: LoadedCatalogue, index: int, route: Route) -> list[Problem]:
+    """Rules that span fields of one route and need no gazetteer."""
+    base: Loc = ("routes", index)
+    out: list[Problem] = []
+
+    def add(loc: Loc, message: str) -> None:
+        out.append(cat.problem((*base, *loc), message, route.id))
+
+    try:
+        commodities.commodity(route.commodity)
+    except UnknownCommodityError as err:
+        add(("commodity",), str(err))
+    last = len(route.stages) - 1
+    for s, stage in enumerate(route.stages):
+        out += [cat.problem((*base, "stages", s, *loc), msg, route.id)
+                for loc, msg in _stage_problems(stage, s, last)]
+    if all(stage.unstated for stage in route.stages):
+        add(("stages",), "every stage is unstated; a route needs at least one named place")
+    for e, ev in enumerate(route.evidence):
+        words = len(ev.phrase.split())
+        if words > MAX_PHRASE_WORDS:
+            add(
+                ("evidence", e, "phrase"),
+                f"phrase has {words} words; expected at most {MAX_PHRASE_WORDS} "
+                "(a short verbatim locator, not a quotation of the passage)",
+            )
+        if ev.source is not None and ev.source != cat.source.id:
+            add(
+                ("evidence", e, "source"),
+                f"unknown source {ev.source!r}; this catalogue's source is {cat.source.id!r}",
+            )
+    return out
+
+
+def _stage_problems(stage: Stage, index: int, last: int) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    if stage.unstated and stage.place is not None:
+        out.append((("unstated",), "a stage is either a named place or unstated, not both"))
+    if not stage.unstated and stage.place is None:
+        out.append((("place",), "missing place; name a gazetteer place or write 'unstated: true'"))
+    if stage.unstated and 0 < index < last:
+        out.append(
+            (("unstated",), "only the first (origin) or last (destination) stage may be unstated")
+        )
+    if stage.unstated and not stage.stated:
+        out.append((("stated",), "an unstated stage cannot also be inferred"))
+    if not stage.stated and stage.source is None:
+        out.append(
+            (("source",), "an inferred stage (stated: false) needs 'source': the citation it is inferred from")
+        )
+    if index == 0 and stage.by != "unspecified":
+        out.append(
+            (("by",), f"the origin has no incoming leg; move 'by: {stage.by}' to the next stage")
+        )
+    return out
+
+
+def _duplicate_route_ids(catalogues: Sequence[LoadedCatalogue]) -> list[Problem]:
+    first: dict[str, tuple[LoadedCatalogue, int]] = {}
+    out: list[Problem] = []
+    for cat in catalogues:
+        for index, route in cat.routes:
+            if route.id in first:
+                other, other_index = first[route.id]
+                where = f"{other.label}:{_line(other.lines, ('routes', other_index, 'id'))}"
+                out.append(
+                    cat.problem(
+                        ("routes", index, "id"),
+                        f"duplicate route id {route.id!r} (first used at {where}); ids must be unique",
+                        route.id,
+                    )
+                )
+            else:
+                first[route.id] = (cat, index)
+    return out
+
+
+# --- turning pydantic errors into problems ------------------------------------------------------
+
+
+def _pydantic_problems(
+    label: str,
+    err: ValidationError,
+    prefix: Loc,
+    lines: dict[Loc, int],
+    data: dict[str, Any],
+    strip: int = 0,
+) -> list[Problem]:
+    route_id = _route_id(data, prefix)
+    out = []
+    for item in err.errors(include_url=False):
+        raw_loc = tuple(item["loc"])[strip:]
+        # a discriminated union adds the tag ("city") to the path: drop it
+        loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p in {"city", "port", "region", "corridor"}))
+        full: Loc = (*prefix, *loc)
+        parent = _parent_name((*prefix, *raw_loc))
+        out.append(
+            Problem(label, _line(lines, full), route_id, _field_name(full), _explain(item, parent))
+        )
+    return out
+
+
+def _explain(item: Any, parent: str) -> str:
+    kind = item["type"]
+    value = item.get("input")
+    loc = item["loc"]
+    name = str(loc[-1]) if loc else "value"
+    ctx = item.get("ctx") or {}
+    if kind == "missing":
+        return f"missing required field {name!r}"
+    if kind == "extra_forbidden":
+        return f"unknown field {name!r}" + _did_you_mean(name, parent)
+    if kind == "union_tag_invalid":
+        return (f"unknown place kind {ctx.get('tag')!r}; expected one of "
+                f"{ctx.get('expected_tags')}")
+    if kind == "union_tag_not_found":
+        return "missing 'kind' (city, port, region or corridor)"
+    msg = str(item["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind == "string_pattern_mismatch" and name in {"id", "flow", "commodity", "source"}:
+        msg = "expected a lowercase slug of letters, digits and hyphens (e.g. 'heroin-balkan-route')"
+    return f"{msg[0].lower()}{msg[1:]} (found {_short(value)})"
+
+
+def _did_you_mean(name: str, parent: str) -> str:
+    candidates = _FIELDS_BY_PARENT.get(parent, ())
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    expected = f"; expected one of: {', '.join(candidates)}" if candidates else ""
+    return (f"; did you mean {close[0]!r}?" if close else "") + expected
+
+
+def _parent_name(loc: tuple[Any, ...]) -> str:
+    for part in reversed(loc[:-1]):
+        if isinstance(part, str):
+            return part
+    return ""
+
+
+_FIELDS_BY_PARENT: dict[str, tuple[str, ...]] = {
+    "": ("source", "places", "routes"),
+    "source": tuple(Source.model_fields),
+    "routes": tuple(Route.model_fields),
+    "stages": tuple(Stage.model_fields),
+    "evidence": ("section", "phrase", "summary", "source"),
+    "city": ("kind", "name", "country", "lon", "lat", "locode", "aliases", "source"),
+    "port": ("kind", "name", "country", "lon", "lat", "locode", "aliases", "source"),
+    "region": ("kind", "name", "members", "aliases", "source"),
+    "corridor": ("kind", "name", "waypoints", "aliases", "source"),
+}
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"
+
+
+def _route_id(data: dict[str, Any], prefix: Loc) -> str | None:
+    if len(prefix) == 2 and prefix[0] == "routes" and isinstance(prefix[1], int):
+        routes = data.get("routes")
+        if isinstance(routes, list) and prefix[1] < len(routes):
+            item = routes[prefix[1]]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                return str(item["id"])
+    return None
+
+
+def _line(lines: dict[Loc, int], loc: Loc) -> int | None:
+    """The line of ``loc``, or of its nearest ancestor that has one."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _field_name(loc: Loc) -> str | None:
+    """Render a path inside a route (or the file) as ``stages[2].place``."""
+    parts = list(loc)
+    if len(parts) >= 2 and parts[0] in {"routes", "places"} and isinstance(parts[1], int):
+        parts = parts[2:] if parts[0] == "routes" else parts
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text or None
