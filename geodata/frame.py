@@ -91,6 +91,8 @@ def _legs(
         if a.place is not None and b.place is not None:
             points, routing, note = _leg_points(a.place.point, b.place.point, b.by,
                                                 max_segment_km, sea_router)
+            if routing == "sea-lanes":
+                note = _sea_note(a.place, b.place)
             coords = unwrap(points, last_lon)
             last_lon = coords[-1][0]
             parts.append(coords)
@@ -111,6 +113,15 @@ def _leg_points(
             return (geodesic(start, end, max_segment_km), "geodesic-fallback",
                     "sea route could not be computed; drawn as a great circle")
     return geodesic(start, end, max_segment_km), "geodesic", None
+
+
+def _sea_note(start: Place, end: Place) -> str | None:
+    """Say where a sea leg meets the shipping lanes when a stage is an area, not a port."""
+    vague = [p.name for p in (start, end) if p.kind in ("country", "region")]
+    if not vague:
+        return None
+    return ("by sea; port not stated for " + " and ".join(vague) + ": joined to the shipping "
+            "lanes at the network point nearest its representative point")
 
 
 def route_records(

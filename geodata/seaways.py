@@ -15,9 +15,9 @@ route by itself. It only adds what the maps need on top of it:
 
 ``searoute`` is imported lazily, inside the routing function: importing it pulls in networkx and
 geojson, and its first route loads a 1.8 MB Python literal of ~9,700 nodes and ~32,000 edges and
-builds a k-d tree over them (about 0.1 s each on a laptop-class CPU; ``benchmarks/sea_legs.py``
-measures both). Code paths that never draw a sea leg (catalogue validation, ``--help``) should
-not pay for that.
+builds a k-d tree over them (roughly 0.1 s each, networkx being most of the import; measured by
+``benchmarks/sea_legs.py``). Code paths that never draw a sea leg (catalogue validation,
+``--help``) should not pay for that.
 """
 
 from __future__ import annotations
@@ -164,7 +164,8 @@ def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
 
         # searoute reports "no path" (e.g. every lane blocked by restrictions) as a UserWarning
         # plus an empty line; capture it so the reason ends up in our exception message instead
-        # of as a second, less specific warning next to the caller's own.
+        # of as a second, less specific warning next to the caller's own. (catch_warnings is
+        # process-wide state: with threads it could also swallow another thread's warning.)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             feature = searoute.searoute(

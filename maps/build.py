@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from geodata.frame import places_frame, routes_frame
+from geodata.frame import SeaRouter, places_frame, routes_frame
 from geodata.resolve import ResolvedRoute
 from maps.output import staged_output
 
@@ -19,7 +19,7 @@ def build_all(
     """Write the HTML maps, exports and (unless ``static`` is false) PNG maps to ``out``."""
     from maps import export, pages
 
-    frame = routes_frame(resolved, sea_router=_sea_router())
+    frame = routes_frame(resolved, sea_router=sea_router())
     places = places_frame(resolved)
     written: list[Path] = []
     with staged_output(out) as stage:
@@ -32,5 +32,8 @@ def build_all(
     return [out / p.relative_to(stage) for p in written]
 
 
-def _sea_router() -> object | None:
-    return None
+def sea_router() -> SeaRouter | None:
+    """The sea-lane router for sea legs (see geodata.seaways)."""
+    from geodata.seaways import sea_path
+
+    return sea_path
