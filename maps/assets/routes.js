@@ -168,6 +168,7 @@
     var lanePx = Math.max(this.width + 1.5, 4);
     var byStyle = [[], []];
     routes.forEach(function (r) {
+      if (!r.legs.length) return; // nothing to draw: listed at its hub instead
       var legs = [];
       r.legs.forEach(function (leg) {
         var pts = screenLeg(leg, f.scale, f.ox, f.oy, lanePx);

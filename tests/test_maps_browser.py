@@ -1,0 +1,309 @@
+"""The HTML maps in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+These tests load the built pages from disk. Offline pages must make no request at all; online
+pages get Leaflet from the CDN URLs served locally by request interception, and blank tiles.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geodata import columns as C
+from geodata.frame import places_frame, routes_frame
+from geodata.resolve import validate
+from maps import pages
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    "${alert(3)}",
+    "`+alert(4)+`",
+    "</script><script>alert(5)</script>",
+    "back\\slash\\",
+    "{{ 7*7 }}",
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required for the browser tests: apt-get install chromium")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A loaded page with everything it logged and requested."""
+
+    def __init__(self, browser: Any, path: Path, offline: bool) -> None:
+        from xstatic.pkg import leaflet
+
+        base = Path(leaflet.BASE_DIR)
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", self._dialog)
+
+        def handle(route: Any) -> None:
+            url = route.request.url
+            if url.startswith("file:"):
+                route.continue_()
+                return
+            self.requests.append(url)
+            if offline:
+                route.abort()
+            elif url == pages.LEAFLET_JS_URL:
+                route.fulfill(path=str(base / "leaflet.js"), content_type="application/javascript")
+            elif url == pages.LEAFLET_CSS_URL:
+                route.fulfill(path=str(base / "leaflet.css"), content_type="text/css")
+            elif "basemaps.cartocdn.com" in url:
+                route.fulfill(body=BLANK_PNG, content_type="image/png")
+            else:
+                route.abort()
+
+        self.page.route("**/*", handle)
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_selector("html[data-trm-ready]", timeout=15000)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def route_point(self, route_id: str) -> tuple[float, float]:
+        """A screen point on a route's line, nearest its middle, that no control covers."""
+        point = self.page.evaluate(
+            """(id) => {
+                const hit = window.trmApp.visibleDrawn().find(d => d.route.id === id);
+                if (!hit) return null;
+                const map = window.trmApp.map.getContainer().getBoundingClientRect();
+                const pts = [].concat(...hit.legs.map(l => Array.from(l)));
+                const n = pts.length / 2, order = [...Array(n).keys()]
+                    .sort((a, b) => Math.abs(a - n / 2) - Math.abs(b - n / 2));
+                for (const i of order) {
+                    const x = pts[2 * i], y = pts[2 * i + 1];
+                    if (x < 5 || y < 5 || x > map.width - 5 || y > map.height - 5) continue;
+                    const el = document.elementFromPoint(map.left + x, map.top + y);
+                    if (el && !el.closest('.leaflet-control')) return [map.left + x, map.top + y];
+                }
+                return null;
+            }""",
+            route_id,
+        )
+        assert point is not None, f"route {route_id} is not drawn"
+        return float(point[0]), float(point[1])
+
+    def drawn_ids(self) -> set[str]:
+        return set(self.page.evaluate("() => window.trmApp.visibleDrawn().map(d => d.route.id)"))
+
+
+@pytest.fixture(scope="module")
+def built(builtin_frame: Any, builtin_places: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    online = tmp_path_factory.mktemp("online")
+    offline = tmp_path_factory.mktemp("offline")
+    pages.write_pages(builtin_frame, builtin_places, online, offline=False)
+    pages.write_pages(builtin_frame, builtin_places, offline, offline=True)
+    return {"online": online / "index.html", "offline": offline / "index.html"}
+
+
+def test_offline_page_makes_no_request_and_logs_no_error(browser: Any, built: dict[str, Path],
+                                                         artifacts: Path) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    page.page.wait_for_timeout(300)
+    assert page.requests == []
+    assert page.errors == []
+    assert page.page.locator("canvas.trm-canvas").count() > 0
+    page.page.screenshot(path=str(artifacts / "overview-offline.png"))
+
+
+def test_online_page_loads_leaflet_from_cdn_and_tiles(browser: Any, built: dict[str, Path],
+                                                      artifacts: Path) -> None:
+    page = Page(browser, built["online"], offline=False)
+    page.page.wait_for_timeout(300)
+    assert page.errors == []
+    assert pages.LEAFLET_JS_URL in page.requests
+    assert any("basemaps.cartocdn.com" in u for u in page.requests)
+    others = [u for u in page.requests if u not in (pages.LEAFLET_JS_URL, pages.LEAFLET_CSS_URL)
+              and "basemaps.cartocdn.com" not in u]
+    assert others == []
+    page.page.screenshot(path=str(artifacts / "overview.png"))
+
+
+def test_layer_control_lists_every_commodity_grouped_by_category(
+    browser: Any, built: dict[str, Path], builtin_frame: Any
+) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    listed = page.page.eval_on_selector_all(
+        "fieldset.trm-group[data-category] input[data-commodity]",
+        "els => els.map(e => [e.closest('fieldset').dataset.category, e.dataset.commodity])",
+    )
+    expected = sorted(set(zip(builtin_frame[C.CATEGORY], builtin_frame[C.COMMODITY], strict=True)))
+    assert sorted(tuple(x) for x in listed) == expected
+
+
+def test_unticking_a_layer_removes_exactly_its_routes(browser: Any, built: dict[str, Path],
+                                                      builtin_frame: Any) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    drawn = builtin_frame[builtin_frame.geometry.notna()]
+    everything = set(drawn[C.ROUTE_ID])
+    ivory = set(drawn[drawn[C.COMMODITY] == "ivory"][C.ROUTE_ID])
+    assert page.drawn_ids() == everything
+    box = page.page.locator("input[data-commodity='ivory']")
+    box.uncheck()
+    assert page.drawn_ids() == everything - ivory
+    assert page.page.locator("canvas.trm-canvas[data-commodity='ivory']").count() == 0
+    assert page.page.locator("canvas.trm-canvas[data-commodity='timber']").count() == 1
+    box.check()
+    assert page.drawn_ids() == everything
+    assert page.page.locator("canvas.trm-canvas[data-commodity='ivory']").count() == 1
+
+
+def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[str, Path],
+                                                     builtin_frame: Any) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    row = builtin_frame.set_index(C.ROUTE_ID).loc["cannabis-resin-morocco-spain-france-belgium"]
+    x, y = page.route_point("cannabis-resin-morocco-spain-france-belgium")
+    page.page.mouse.move(x, y)
+    tooltip = page.page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=3000)
+    assert row[C.LABEL] in tooltip.inner_text()
+    assert "Morocco → Spain → France → Belgium" in tooltip.inner_text()
+    page.page.mouse.click(x, y)
+    popup = page.page.locator(".leaflet-popup-content .trm-popup")
+    popup.wait_for(timeout=3000)
+    text = popup.inner_text()
+    assert row[C.EVIDENCE][0]["phrase"] in text
+    assert "DRUGS" in text
+    assert "by road" in text
+
+
+def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path]) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    page.page.fill(".trm-search input", "timber")
+    result = page.page.locator(".trm-result[data-route='timber-central-africa-antwerp']")
+    result.click()
+    popup = page.page.locator(".leaflet-popup-content .trm-popup")
+    popup.wait_for(timeout=3000)
+    assert popup.get_attribute("data-route") == "timber-central-africa-antwerp"
+    assert "port not stated for Central Africa" in popup.inner_text()
+
+
+def test_hub_lists_routes_without_a_line(browser: Any, built: dict[str, Path]) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    page.page.evaluate(
+        """() => window.trmApp.hubLayer.eachLayer(m => { if (m.options.trmHub === 'Antwerp') m.openPopup(); })"""
+    )
+    hub = page.page.locator(".trm-hub")
+    hub.wait_for(timeout=3000)
+    assert "Diamonds smuggled into Belgium" in hub.inner_text()
+
+
+# --- hostile text ------------------------------------------------------------------------------
+
+
+def _payload_catalogue(folder: Path) -> Path:
+    joined = " ".join(PAYLOADS)
+    quoted = joined.replace("\\", "\\\\").replace('"', '\\"')
+    text = textwrap.dedent(f"""\
+        source:
+          id: payload-test
+          title: "Title {quoted}"
+          publisher: "Publisher {quoted}"
+          url: https://example.org/report
+          sha256: "{"a" * 64}"
+          reporting_country: Belgium
+        places:
+        - kind: city
+          name: "Town {quoted}"
+          country: Belgium
+          lon: 4.7
+          lat: 50.9
+          source: "made up {quoted}"
+        routes:
+        - id: payload-route
+          flow: payload-flow
+          commodity: cocaine
+          label: "Label {quoted}"
+          reporting_role: destination
+          note: "Note {quoted}"
+          stages:
+          - place: Morocco
+            note: "Stage note {quoted}"
+          - place: "Town {quoted}"
+            by: air
+          evidence:
+          - section: "Section {quoted}"
+            phrase: "Phrase {quoted}"
+            summary: "Summary {quoted}"
+          actors: ["Actor {quoted}"]
+        """)
+    path = folder / "payload.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def payload_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("payload")
+    resolved = validate([_payload_catalogue(folder)])
+    out = folder / "out"
+    out.mkdir()
+    pages.write_pages(routes_frame(resolved), places_frame(resolved), out, offline=True)
+    return out / "index.html"
+
+
+def test_hostile_text_is_never_evaluated_at_build_time(payload_page: Path) -> None:
+    html = payload_page.read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in html
+    assert "{{ cycler.__init__.__globals__.os.getpid() }}" in html
+    assert "<script>alert(2)</script>" not in html
+    assert "<img src=x" not in html
+
+
+def test_hostile_text_runs_nothing_in_the_browser_and_shows_literally(
+    browser: Any, payload_page: Path, artifacts: Path
+) -> None:
+    page = Page(browser, payload_page, offline=True)
+    x, y = page.route_point("payload-route")
+    page.page.mouse.move(x, y)
+    tooltip = page.page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=3000)
+    assert "Label " + " ".join(PAYLOADS) in tooltip.inner_text()
+    page.page.mouse.click(x, y)
+    popup = page.page.locator(".leaflet-popup-content .trm-popup")
+    popup.wait_for(timeout=3000)
+    text = popup.inner_text()
+    for payload in PAYLOADS:
+        assert payload in text
+    for prefix in ("Phrase ", "Summary ", "Actor ", "Stage note ", "Town "):
+        assert prefix + PAYLOADS[0] in text
+    page.page.fill(".trm-search input", "Town")
+    assert "Town " + PAYLOADS[0] in page.page.locator(".trm-results").inner_text()
+    page.page.wait_for_timeout(200)
+    assert page.dialogs == []
+    assert page.errors == []
+    assert page.page.locator("img[src='x']").count() == 0
+    page.page.screenshot(path=str(artifacts / "payload.png"))

@@ -1,0 +1,78 @@
+"""HTML pages without a browser: determinism, files written, what the page embeds."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from geodata import columns as C
+from maps import pages
+from maps.output import staged_output
+
+
+def _data(html: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/json" id="trm-data">(.*?)</script>', html, re.S)
+    assert match is not None
+    value: dict[str, Any] = json.loads(match.group(1))
+    return value
+
+
+def test_two_builds_are_byte_identical(builtin_frame: Any, builtin_places: Any,
+                                       tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    first = pages.write_pages(builtin_frame, builtin_places, a, offline=True)
+    pages.write_pages(builtin_frame, builtin_places, b, offline=True)
+    assert len(first) == 1 + builtin_frame[C.COMMODITY].nunique()
+    for path in first:
+        assert path.read_bytes() == (b / path.relative_to(a)).read_bytes(), path.name
+
+
+def test_pages_are_one_per_commodity_plus_the_overview(builtin_frame: Any, builtin_places: Any,
+                                                      tmp_path: Path) -> None:
+    written = pages.write_pages(builtin_frame, builtin_places, tmp_path)
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    expected = ["index.html"] + sorted(f"commodity/{c}.html" for c in set(builtin_frame[C.COMMODITY]))
+    assert names == sorted(expected)
+    timber = _data((tmp_path / "commodity" / "timber.html").read_text(encoding="utf-8"))
+    assert [r["id"] for r in timber["routes"]] == ["timber-central-africa-antwerp"]
+
+
+def test_offline_page_references_no_remote_script(builtin_frame: Any, builtin_places: Any) -> None:
+    html = pages.render_page(builtin_frame, builtin_places, "t", offline=True)
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)
+    assert "L.version" in html or "Leaflet" in html
+
+
+def test_shared_legs_get_distinct_lanes(builtin_frame: Any, builtin_places: Any) -> None:
+    data = _data(pages.render_page(builtin_frame, builtin_places, "t"))
+    # the DR Congo -> Belgium leg is shared by six routes (three ivory, three live animals)
+    lanes = [r["legs"][0]["o"] for r in data["routes"]
+             if r["id"].endswith("democratic-republic-of-congo-via-belgium-asia")
+             or "democratic-republic-of-congo-via-belgium" in r["id"]]
+    assert len(lanes) == 6
+    assert sorted(lanes) == [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]
+
+
+def test_region_stages_carry_their_polygon(builtin_frame: Any, builtin_places: Any) -> None:
+    data = _data(pages.render_page(builtin_frame, builtin_places, "t"))
+    timber = next(r for r in data["routes"] if r["id"] == "timber-central-africa-antwerp")
+    assert timber["regions"] == ["region:central-africa"]
+    assert data["regions"]["region:central-africa"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+
+
+def test_failed_build_leaves_previous_output_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("previous", encoding="utf-8")
+    try:
+        with staged_output(out) as stage:
+            (stage / "index.html").write_text("half", encoding="utf-8")
+            raise RuntimeError("killed mid-build")
+    except RuntimeError:
+        pass
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
