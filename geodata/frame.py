@@ -6,6 +6,7 @@ places frame beside it; nothing downstream reads YAML.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ def _legs(
     legs: list[dict[str, Any]] = []
     parts: list[list[Point]] = []
     last_lon: float | None = None
-    for a, b in zip(nodes, nodes[1:], strict=False):
+    for a, b in itertools.pairwise(nodes):
         leg: dict[str, Any] = {
             C.LEG_FROM: a.name, C.LEG_TO: b.name, C.LEG_MODE: b.by,
             C.LEG_STATED: a.stated and b.stated, C.LEG_DRAWN: False, C.LEG_ROUTING: "none",

@@ -68,7 +68,7 @@ def normalize(name: str) -> str:
     """The matching form of a name: no accents, case or punctuation."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[.'’]", "", text)
+    text = re.sub(r"[.'\u2019]", "", text)  # U+2019: typographic apostrophe
     return re.sub(r"[^0-9a-z]+", " ", text).strip()
 
 
@@ -271,7 +271,7 @@ def region_from_definition(gaz: Gazetteer, entry: Mapping[str, Any]) -> Place:
     if not members:
         raise GazetteerError(f"region {entry['name']!r} has no members")
     anchor = tuple(entry["anchor"]) if "anchor" in entry else None
-    return region(gaz, entry["name"], members, entry["source"], entry.get("aliases", ()), anchor)  # type: ignore[arg-type]
+    return region(gaz, entry["name"], members, entry["source"], entry.get("aliases", ()), anchor)
 
 
 def region(

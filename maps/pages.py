@@ -70,7 +70,7 @@ def _raw_class() -> Any:
     from branca.element import Element
     from jinja2 import Template
 
-    class _Raw(Element):  # type: ignore[misc]
+    class _Raw(Element):
         """Output ``text`` verbatim: the template prints it, it is never compiled itself."""
 
         _template = Template("{{ this.text }}")
@@ -87,11 +87,11 @@ def _routes_element(payload: str, css: str, header: list[str], map_name_holder: 
 
     raw = _raw_class()
 
-    class RouteLayers(MacroElement):  # type: ignore[misc]
+    class RouteLayers(MacroElement):
         """Adds the data block, stylesheet and drawing script, bypassing template macros."""
 
-        def render(self, **kwargs: Any) -> None:
-            figure = self.get_root()
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+            figure: Any = self.get_root()
             for i, block in enumerate(header):
                 figure.header.add_child(raw(block), name=f"trm_header_{i}")
             figure.header.add_child(raw(f"<style>{css}</style>"), name="trm_css")
@@ -104,7 +104,7 @@ def _routes_element(payload: str, css: str, header: list[str], map_name_holder: 
                     "JSON.parse(document.getElementById('trm-data').textContent));\n")
             figure.script.add_child(raw(script + init), name="trm_script")
 
-    return RouteLayers()
+    return RouteLayers()  # type: ignore[no-untyped-call]
 
 
 def _fix_ids(root: Any) -> None:
@@ -336,7 +336,7 @@ def render_page(
 
     data = page_data(frame, places, title, offline, pages, index, areas)
 
-    class RouteMap(folium.Map):  # type: ignore[misc]
+    class RouteMap(folium.Map):
         default_js = [] if offline else [("leaflet", LEAFLET_JS_URL)]
         default_css = [] if offline else [("leaflet_css", LEAFLET_CSS_URL)]
 

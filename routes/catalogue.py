@@ -169,9 +169,9 @@ def _index(
                     (key_node.start_mark.line + 1, f"duplicate key {key!r} in the same mapping")
                 )
             keys.add(key)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
             _index(value_node, (*loc, key), lines, problems, seen)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
+            # a field's line is its key's (the value may start on the next line)
+            lines[loc + (key,)] = key_node.start_mark.line + 1  # noqa: RUF005  (mypy reads (*loc, key) as 3.11 syntax here)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _index(item, (*loc, i), lines, problems, seen)

@@ -64,7 +64,7 @@ class Page:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("dialog", self._dialog)
 
@@ -88,6 +88,10 @@ class Page:
         self.page.route("**/*", handle)
         self.page.goto(path.resolve().as_uri())
         self.page.wait_for_selector("html[data-trm-ready]", timeout=15000)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)

@@ -35,7 +35,7 @@ def test_pages_are_one_per_commodity_plus_the_overview(builtin_frame: Any, built
                                                       tmp_path: Path) -> None:
     written = pages.write_pages(builtin_frame, builtin_places, tmp_path)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
-    expected = ["index.html"] + sorted(f"commodity/{c}.html" for c in set(builtin_frame[C.COMMODITY]))
+    expected = ["index.html", *sorted(f"commodity/{c}.html" for c in set(builtin_frame[C.COMMODITY]))]
     assert names == sorted(expected)
     timber = _data((tmp_path / "commodity" / "timber.html").read_text(encoding="utf-8"))
     assert [r["id"] for r in timber["routes"]] == ["timber-central-africa-antwerp"]
