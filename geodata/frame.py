@@ -90,10 +90,11 @@ def _legs(
             C.LEG_NOTE: None,
         }
         if a.place is not None and b.place is not None:
-            points, routing, note = _leg_points(a.place.point, b.place.point, b.by,
-                                                max_segment_km, sea_router)
-            if routing == "sea-lanes":
-                note = _sea_note(a.place, b.place)
+            if b.by == "sea" and sea_router is not None:
+                points, routing, note = _sea_leg(a.place, b.place, max_segment_km, sea_router)
+            else:
+                points, routing, note = _leg_points(a.place.point, b.place.point, b.by,
+                                                    max_segment_km, sea_router)
             coords = unwrap(points, last_lon)
             last_lon = coords[-1][0]
             parts.append(coords)
@@ -116,13 +117,38 @@ def _leg_points(
     return geodesic(start, end, max_segment_km), "geodesic", None
 
 
-def _sea_note(start: Place, end: Place) -> str | None:
-    """Say where a sea leg meets the shipping lanes when a stage is an area, not a port."""
-    vague = [p.name for p in (start, end) if p.kind in ("country", "region")]
-    if not vague:
-        return None
-    return ("by sea; port not stated for " + " and ".join(vague) + ": joined to the shipping "
-            "lanes at the network point nearest its representative point")
+def _sea_leg(
+    start: Place, end: Place, max_segment_km: float, sea_router: SeaRouter
+) -> tuple[list[Point], str, str | None]:
+    """A sea leg between two places, through an area's gateway port where it has one.
+
+    The rule for an area (country or region) at a sea leg's end, since the report names no
+    port: go overland from its representative point to its gateway (its main port, from
+    ``regions.yaml``), then by the shipping lanes; an area without a gateway joins the lanes at
+    the network point nearest its representative point.
+    """
+    notes = []
+    head: list[Point] = []
+    tail: list[Point] = []
+    sea_start, sea_end = start.point, end.point
+    for place, is_start in ((start, True), (end, False)):
+        if place.kind not in ("country", "region"):
+            continue
+        if place.gateway is not None:
+            name, port = place.gateway
+            if is_start:
+                head, sea_start = geodesic(place.point, port, max_segment_km)[:-1], port
+            else:
+                tail, sea_end = geodesic(port, place.point, max_segment_km)[1:], port
+            notes.append(f"port not stated for {place.name}: drawn through {name}, its main port")
+        else:
+            notes.append(f"port not stated for {place.name}: joined to the shipping lanes "
+                         "nearest its representative point")
+    points, routing, note = _leg_points(sea_start, sea_end, "sea", max_segment_km, sea_router)
+    if note is not None:
+        notes.append(note)
+    text = "by sea; " + "; ".join(notes) if notes else None
+    return head + points + tail, routing, text
 
 
 def route_records(

@@ -17,6 +17,7 @@ Names match ignoring case, accents and punctuation; an unknown name raises
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -53,6 +54,9 @@ class Place:
     source: str | None = None
     locode: str | None = None
     aliases: tuple[str, ...] = ()
+    #: Where a sea leg of an area (region) joins the shipping lanes: (name, point), the region's
+    #: main port. Without one, the lanes are joined nearest the representative point.
+    gateway: tuple[str, Point] | None = None
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,11 @@ def region_from_definition(gaz: Gazetteer, entry: Mapping[str, Any]) -> Place:
     if not members:
         raise GazetteerError(f"region {entry['name']!r} has no members")
     anchor = tuple(entry["anchor"]) if "anchor" in entry else None
-    return region(gaz, entry["name"], members, entry["source"], entry.get("aliases", ()), anchor)
+    place = region(gaz, entry["name"], members, entry["source"], entry.get("aliases", ()), anchor)
+    if "gateway" in entry:
+        gw = entry["gateway"]
+        place = dataclasses.replace(place, gateway=(gw["name"], (float(gw["lon"]), float(gw["lat"]))))
+    return place
 
 
 def region(

@@ -212,7 +212,7 @@ def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path])
     popup = page.page.locator(".leaflet-popup-content .trm-popup")
     popup.wait_for(timeout=3000)
     assert popup.get_attribute("data-route") == "timber-central-africa-antwerp"
-    assert "port not stated for Central Africa" in popup.inner_text()
+    assert "port not stated for Central Africa: drawn through Douala" in popup.inner_text()
 
 
 def test_hub_lists_routes_without_a_line(browser: Any, built: dict[str, Path]) -> None:

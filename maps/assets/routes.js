@@ -619,7 +619,7 @@
     app.addLegend();
     app.addSearch();
     app.bindEvents();
-    if (data.bounds) map.fitBounds(data.bounds, { padding: [20, 20] });
+    if (data.bounds) map.fitBounds(data.bounds, { padding: [20, 20], animate: false });
     window.trmApp = app;
     document.documentElement.setAttribute("data-trm-ready", "1");
     return app;

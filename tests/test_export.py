@@ -1,0 +1,444 @@
+"""The GIS exports: valid RFC 7946 GeoJSON, a GeoPackage QGIS opens, flow CSVs for arc maps.
+
+The built-in catalogue is exported once per module; small synthetic frames cover what it lacks
+(a route across the antimeridian).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geodata import columns as C
+from geodata.gazetteer import slug
+from maps import export
+from maps.export import write_exports
+from tests.conftest import REPO
+
+GEOJSONHINT = REPO / "node_modules" / ".bin" / "geojsonhint"
+
+Point = tuple[float, float]
+
+
+# --- fixtures and helpers ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exported(builtin_frame: Any, builtin_places: Any, tmp_path_factory: pytest.TempPathFactory
+             ) -> Path:
+    folder = tmp_path_factory.mktemp("exports")
+    write_exports(builtin_frame, builtin_places, folder)
+    return folder
+
+
+def _geojson_files(folder: Path) -> list[Path]:
+    return [folder / export.ROUTES_GEOJSON,
+            *sorted((folder / export.COMMODITY_FOLDER).glob("*.geojson"))]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _positions(geometry: dict[str, Any] | None) -> Iterator[list[float]]:
+    if geometry is None:
+        return
+    for line in geometry["coordinates"]:
+        yield from line
+
+
+def _drawn_leg_count(frame: Any) -> int:
+    return sum(1 for legs in frame[C.LEGS] for leg in legs if leg[C.LEG_DRAWN])
+
+
+def _one_leg_template(frame: Any) -> dict[str, Any]:
+    """A built-in route with exactly one leg, drawn: a template for synthetic routes."""
+    for row in frame.to_dict(orient="records"):
+        if len(row[C.LEGS]) == 1 and row[C.LEGS][0][C.LEG_DRAWN]:
+            return dict(row)
+    raise AssertionError("the built-in catalogue has no single-leg drawn route")
+
+
+def _synthetic_frame(frame: Any, lines: dict[str, list[Point] | None]) -> Any:
+    """Routes copied from a one-leg template, with the given ids and single-part lines."""
+    import geopandas as gpd
+    import shapely
+
+    template = _one_leg_template(frame)
+    rows, geoms = [], []
+    for route_id, line in sorted(lines.items()):
+        row = {k: v for k, v in template.items() if k != C.GEOMETRY}
+        row[C.ROUTE_ID] = route_id
+        if line is None:
+            row[C.LEGS] = [{**template[C.LEGS][0], C.LEG_DRAWN: False}]
+        rows.append(row)
+        geoms.append(None if line is None else shapely.MultiLineString([line]))
+    columns = [c for c in C.ROUTE_COLUMNS if c != C.GEOMETRY]
+    return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+
+
+def _hint(path: Path) -> list[Any]:
+    """geojsonhint's findings for a file (errors and messages alike), as parsed JSON."""
+    if not GEOJSONHINT.exists():
+        pytest.fail(f"{GEOJSONHINT} is missing: run `make test` (its system-deps step installs "
+                    "it) or `npm install --no-save @mapbox/geojsonhint@3.0.0` in the repository")
+    if shutil.which("node") is None:
+        pytest.fail("node is not on PATH; geojsonhint needs Node.js")
+    done = subprocess.run([str(GEOJSONHINT), "--format", "json", str(path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    if not done.stdout.strip():
+        assert done.returncode == 0, done.stderr
+        return []
+    findings: list[Any] = json.loads(done.stdout)
+    return findings
+
+
+# --- GeoJSON -------------------------------------------------------------------------------------
+
+
+def test_every_file_passes_geojsonhint(exported: Path, builtin_frame: Any) -> None:
+    files = _geojson_files(exported)
+    assert len(files) == 1 + builtin_frame[C.COMMODITY].nunique()
+    for path in files:
+        assert _hint(path) == [], path.name
+
+
+def test_collection_has_schema_version_and_no_crs(exported: Path) -> None:
+    for path in _geojson_files(exported):
+        data = _load(path)
+        assert data["type"] == "FeatureCollection"
+        assert data["schema_version"] == export.SCHEMA_VERSION
+        assert "crs" not in data
+        for feature in data["features"]:
+            assert "crs" not in feature
+            assert feature["properties"]["schema_version"] == export.SCHEMA_VERSION
+
+
+def test_every_route_is_one_feature_in_documented_order(exported: Path, builtin_frame: Any
+                                                        ) -> None:
+    features = _load(exported / export.ROUTES_GEOJSON)["features"]
+    assert [f["id"] for f in features] == list(builtin_frame[C.ROUTE_ID])
+    for feature in features:
+        assert list(feature) == ["type", "id", "geometry", "properties"]
+        assert tuple(feature["properties"]) == export.GEOJSON_PROPERTIES
+        assert feature["properties"][C.ROUTE_ID] == feature["id"]
+        for stage in feature["properties"][C.STAGES]:
+            assert tuple(stage) == export.STAGE_KEYS
+        for leg in feature["properties"][C.LEGS]:
+            assert tuple(leg) == export.LEG_KEYS
+        for evidence in feature["properties"][C.EVIDENCE]:
+            assert tuple(evidence) == export.EVIDENCE_KEYS
+
+
+def test_commodity_files_partition_the_routes(exported: Path, builtin_frame: Any) -> None:
+    for commodity, rows in builtin_frame.groupby(C.COMMODITY):
+        data = _load(exported / export.COMMODITY_FOLDER / f"{commodity}.geojson")
+        assert [f["id"] for f in data["features"]] == sorted(rows[C.ROUTE_ID])
+        assert {f["properties"][C.COMMODITY] for f in data["features"]} == {commodity}
+
+
+def test_coordinates_in_range_at_five_decimals(exported: Path) -> None:
+    for path in _geojson_files(exported):
+        for feature in _load(path)["features"]:
+            points = list(_positions(feature["geometry"]))
+            points += [s[C.STAGE_POINT] for s in feature["properties"][C.STAGES]
+                       if s[C.STAGE_POINT] is not None]
+            for lon, lat in points:
+                assert -180.0 <= lon <= 180.0, (feature["id"], lon)
+                assert -90.0 <= lat <= 90.0, (feature["id"], lat)
+                assert round(lon, export.PRECISION) == lon
+                assert round(lat, export.PRECISION) == lat
+
+
+def test_pyogrio_reads_every_file_back(exported: Path) -> None:
+    for path in _geojson_files(exported):
+        expected = [f["id"] for f in _load(path)["features"]]
+        back = pyogrio.read_dataframe(path)
+        assert len(back) == len(expected), path.name
+        assert list(back["id"]) == expected, path.name
+        assert str(back.crs) == "EPSG:4326"
+
+
+def test_stages_round_trip_in_order(exported: Path, builtin_frame: Any) -> None:
+    features = {f["id"]: f for f in _load(exported / export.ROUTES_GEOJSON)["features"]}
+    keys = (C.STAGE_NAME, C.STAGE_KIND, C.STAGE_ROLE, C.STAGE_STATED, C.STAGE_PLACE,
+            C.STAGE_ISO3)
+    for row in builtin_frame.to_dict(orient="records"):
+        written = features[row[C.ROUTE_ID]]["properties"][C.STAGES]
+        assert [tuple(s[k] for k in keys) for s in written] == \
+            [tuple(s[k] for k in keys) for s in row[C.STAGES]], row[C.ROUTE_ID]
+
+
+def test_geometry_matches_the_frame(exported: Path, builtin_frame: Any) -> None:
+    """Built-in routes stay within ±180, so every part is the frame's part, rounded."""
+    features = {f["id"]: f for f in _load(exported / export.ROUTES_GEOJSON)["features"]}
+    for row in builtin_frame.to_dict(orient="records"):
+        geom = row[C.GEOMETRY]
+        if geom is None:
+            continue
+        expected = [[[round(x, 5), round(y, 5)] for x, y in part.coords] for part in geom.geoms]
+        assert features[row[C.ROUTE_ID]]["geometry"]["coordinates"] == expected
+
+
+def test_undrawn_routes_stay_features_with_null_geometry(exported: Path, builtin_frame: Any
+                                                         ) -> None:
+    undrawn = sorted(builtin_frame[builtin_frame.geometry.isna()][C.ROUTE_ID])
+    assert len(undrawn) == 5  # the catalogue's routes with an unstated end and one place
+    text = (exported / export.ROUTES_GEOJSON).read_text(encoding="utf-8")
+    lines = {json.loads(line.rstrip(","))["id"]: line for line in text.splitlines()[1:-1]}
+    for route_id in undrawn:
+        assert '"geometry":null' in lines[route_id]
+    features = _load(exported / export.ROUTES_GEOJSON)["features"]
+    assert sorted(f["id"] for f in features if f["geometry"] is None) == undrawn
+
+
+def test_geojson_bytes_are_compact_and_stable(exported: Path, builtin_frame: Any,
+                                              builtin_places: Any, tmp_path: Path) -> None:
+    write_exports(builtin_frame, builtin_places, tmp_path)
+    first = sorted(p.relative_to(exported) for p in exported.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert first == second
+    for rel in first:
+        assert (exported / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+    raw = (exported / export.ROUTES_GEOJSON).read_bytes()
+    assert raw.endswith(b"]}\n")
+    assert b"NaN" not in raw
+    assert b"\\u" not in raw  # non-ASCII written as UTF-8 ("→" in paths), not escaped
+    assert "→".encode() in raw
+    assert b": " not in raw.split(b'"features"')[0]
+
+
+def test_returns_sorted_written_paths(builtin_frame: Any, builtin_places: Any, tmp_path: Path
+                                      ) -> None:
+    paths = write_exports(builtin_frame, builtin_places, tmp_path)
+    assert paths == sorted(paths)
+    assert set(paths) == {p for p in tmp_path.rglob("*") if p.is_file()}
+    names = {p.relative_to(tmp_path).as_posix() for p in paths}
+    assert {"routes.geojson", "routes.gpkg", "flows.csv", "flowmap/locations.csv",
+            "flowmap/flows.csv"} <= names
+
+
+# --- the antimeridian ----------------------------------------------------------------------------
+
+
+def test_route_across_the_antimeridian_is_split(builtin_frame: Any, builtin_places: Any,
+                                                tmp_path: Path) -> None:
+    frame = _synthetic_frame(builtin_frame, {
+        "synthetic-eastward": [(170.0, 10.0), (190.0, 20.0)],
+        "synthetic-westward": [(-170.0, -30.0), (-175.0, -31.0), (-185.0, -33.0)],
+        "synthetic-beyond": [(185.0, 0.0), (190.0, 5.0)],
+        "synthetic-unstated": None,
+    })
+    write_exports(frame, builtin_places, tmp_path)
+    path = tmp_path / export.ROUTES_GEOJSON
+    assert _hint(path) == []
+    features = {f["id"]: f for f in _load(path)["features"]}
+
+    east = features["synthetic-eastward"]["geometry"]
+    assert east["type"] == "MultiLineString"
+    assert east["coordinates"] == [[[170.0, 10.0], [180.0, 15.0]],
+                                   [[-180.0, 15.0], [-170.0, 20.0]]]
+    west = features["synthetic-westward"]["geometry"]["coordinates"]
+    assert west == [[[-170.0, -30.0], [-175.0, -31.0], [-180.0, -32.0]],
+                    [[180.0, -32.0], [175.0, -33.0]]]
+    assert features["synthetic-beyond"]["geometry"]["coordinates"] == [[[-175.0, 0.0],
+                                                                        [-170.0, 5.0]]]
+    assert features["synthetic-unstated"]["geometry"] is None
+
+    back = pyogrio.read_dataframe(path)
+    assert sorted(back["id"]) == sorted(features)
+
+    with (tmp_path / export.FLOWS_CSV).open(encoding="utf-8", newline="") as f:
+        rows = {r[C.ROUTE_ID]: r for r in csv.DictReader(f)}
+    assert (rows["synthetic-eastward"]["from_lon"], rows["synthetic-eastward"]["to_lon"]) == \
+        ("170.00000", "-170.00000")
+    assert "synthetic-unstated" not in rows
+    # synthetic ends are no gazetteer places: FlowmapBlue ids fall back to the names' slugs
+    _, locations = _csv(tmp_path / export.FLOWMAP_FOLDER / "locations.csv")
+    leg = _one_leg_template(builtin_frame)[C.LEGS][0]
+    assert [loc["id"] for loc in locations] == \
+        sorted({f"name:{slug(leg[C.LEG_FROM])}", f"name:{slug(leg[C.LEG_TO])}"})
+
+    gpkg = pyogrio.read_dataframe(tmp_path / export.ROUTES_GPKG, layer=export.ROUTES_LAYER)
+    bounds = gpkg.geometry.dropna().total_bounds
+    assert bounds[0] >= -180.0
+    assert bounds[2] <= 180.0
+    east_gpkg = gpkg[gpkg[C.ROUTE_ID] == "synthetic-eastward"].geometry.iloc[0]
+    assert [list(part.coords) for part in east_gpkg.geoms] == [[(170.0, 10.0), (180.0, 15.0)],
+                                                               [(-180.0, 15.0), (-170.0, 20.0)]]
+
+
+_steps = st.lists(st.tuples(st.floats(-179.0, 179.0), st.floats(-10.0, 10.0)),
+                  min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.floats(-500.0, 500.0), steps=_steps)
+def test_split_keeps_length_and_joins_at_the_antimeridian(start: float,
+                                                          steps: list[tuple[float, float]]
+                                                          ) -> None:
+    line: list[Point] = [(start, 0.0)]
+    for dx, dy in steps:
+        x, y = line[-1]
+        line.append((x + dx, max(-89.0, min(89.0, y + dy))))
+    parts = export._split_antimeridian(line)
+
+    for part in parts:
+        assert len(part) >= 2
+        assert all(-180.0 <= x <= 180.0 for x, _ in part)
+
+    def length(points: list[Point]) -> float:
+        return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
+
+    assert math.isclose(sum(length(p) for p in parts), length(line), rel_tol=1e-9,
+                        abs_tol=1e-6)
+    for before, after in itertools.pairwise(parts):
+        (x0, y0), (x1, y1) = before[-1], after[0]
+        assert abs(x0) == 180.0
+        assert x1 == -x0
+        assert y0 == y1
+    assert _same_meridian(parts[0][0][0], line[0][0])
+    assert _same_meridian(parts[-1][-1][0], line[-1][0])
+
+
+def _same_meridian(a: float, b: float) -> bool:
+    turns = (a - b) / 360.0
+    return abs(turns - round(turns)) < 1e-9
+
+def test_frame_with_parts_and_legs_out_of_step_is_rejected(builtin_frame: Any,
+                                                           builtin_places: Any,
+                                                           tmp_path: Path) -> None:
+    import shapely
+
+    frame = _synthetic_frame(builtin_frame, {"synthetic-two-parts": [(0.0, 0.0), (1.0, 1.0)]})
+    frame.loc[0, C.GEOMETRY] = shapely.MultiLineString([[(0, 0), (1, 1)], [(1, 1), (2, 2)]])
+    with pytest.raises(ValueError, match=r"'synthetic-two-parts': 1 legs are marked drawn but "
+                                         r"the geometry has 2 parts"):
+        write_exports(frame, builtin_places, tmp_path)
+
+
+# --- GeoPackage ----------------------------------------------------------------------------------
+
+
+def _rounded(point: list[float] | None) -> list[float] | None:
+    return None if point is None else [round(point[0], 5), round(point[1], 5)]
+
+
+def test_gpkg_layers_and_geometry_types(exported: Path) -> None:
+    layers = {str(name): str(kind)
+              for name, kind in pyogrio.list_layers(exported / export.ROUTES_GPKG)}
+    assert layers == {"routes": "MultiLineString", "places": "MultiPolygon",
+                      "place_points": "Point", "corridors": "MultiLineString"}
+
+
+def test_gpkg_routes_read_back(exported: Path, builtin_frame: Any) -> None:
+    routes = pyogrio.read_dataframe(exported / export.ROUTES_GPKG, layer=export.ROUTES_LAYER)
+    assert list(routes[C.ROUTE_ID]) == list(builtin_frame[C.ROUTE_ID])
+    assert [c for c in routes.columns if c != "geometry"] == list(export.GEOJSON_PROPERTIES)
+    assert str(routes.crs) == "EPSG:4326"
+    assert routes.geometry.isna().sum() == builtin_frame.geometry.isna().sum()
+    assert set(routes.geometry.dropna().geom_type) == {"MultiLineString"}
+    by_id = {r[C.ROUTE_ID]: r for r in builtin_frame.to_dict(orient="records")}
+    for row in routes.to_dict(orient="records"):
+        original = by_id[row[C.ROUTE_ID]]
+        for key in export.NESTED_PROPERTIES:
+            want = original[key]
+            if key == C.STAGES:
+                want = [{**s, C.STAGE_POINT: _rounded(s[C.STAGE_POINT])} for s in want]
+            assert json.loads(row[key]) == list(want), (row[C.ROUTE_ID], key)
+        assert row[C.LABEL] == original[C.LABEL]
+        if original[C.GEOMETRY] is not None:
+            assert math.isclose(row["geometry"].length, original[C.GEOMETRY].length,
+                                rel_tol=1e-6)
+
+
+def test_gpkg_place_layers_read_back(exported: Path, builtin_places: Any) -> None:
+    for layer, (kinds, geometry_type) in export.PLACE_LAYERS.items():
+        data = pyogrio.read_dataframe(exported / export.ROUTES_GPKG, layer=layer)
+        expected = sorted(builtin_places[builtin_places["kind"].isin(list(kinds))]["place"])
+        assert list(data["place"]) == expected, layer
+        assert [c for c in data.columns if c != "geometry"] == list(export.PLACE_COLUMNS)
+        if expected:
+            assert set(data.geometry.geom_type) == {geometry_type}, layer
+        for row in data.to_dict(orient="records"):
+            assert isinstance(json.loads(row["iso3"]), list)
+            assert isinstance(json.loads(row["members"]), list)
+    assert len(pyogrio.read_dataframe(exported / export.ROUTES_GPKG, layer="places")) > 0
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        return list(reader.fieldnames or []), rows
+
+
+def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_frame: Any) -> None:
+    header, rows = _csv(exported / export.FLOWS_CSV)
+    assert header == ["route_id", "flow_id", "commodity", "leg", "from", "to", "from_lon",
+                      "from_lat", "to_lon", "to_lat", "mode", "stated", "routing", "count"]
+    assert len(rows) == _drawn_leg_count(builtin_frame)
+    by_id = {r[C.ROUTE_ID]: r for r in builtin_frame.to_dict(orient="records")}
+    for row in rows:
+        leg = by_id[row[C.ROUTE_ID]][C.LEGS][int(row["leg"])]
+        assert leg[C.LEG_DRAWN]
+        assert (row["from"], row["to"], row["mode"], row["routing"]) == \
+            (leg[C.LEG_FROM], leg[C.LEG_TO], leg[C.LEG_MODE], leg[C.LEG_ROUTING])
+        assert row["stated"] == ("true" if leg[C.LEG_STATED] else "false")
+        assert row["count"] == "1"
+        for key in ("from_lon", "to_lon"):
+            assert -180.0 <= float(row[key]) <= 180.0
+        for key in ("from_lat", "to_lat"):
+            assert -90.0 <= float(row[key]) <= 90.0
+
+
+def test_flows_csv_ends_are_the_stage_points(exported: Path, builtin_frame: Any) -> None:
+    _, rows = _csv(exported / export.FLOWS_CSV)
+    first = {r[C.ROUTE_ID]: r for r in reversed(rows)}  # the first drawn leg of each route
+    for row in builtin_frame.to_dict(orient="records"):
+        origin = row[C.STAGES][0]
+        if row[C.ROUTE_ID] not in first or origin[C.STAGE_KIND] == "corridor":
+            continue
+        if not row[C.LEGS][0][C.LEG_DRAWN]:
+            continue
+        csv_row = first[row[C.ROUTE_ID]]
+        assert (float(csv_row["from_lon"]), float(csv_row["from_lat"])) == \
+            (round(origin[C.STAGE_POINT][0], 5), round(origin[C.STAGE_POINT][1], 5))
+
+
+def test_flowmap_files_are_consistent(exported: Path, builtin_frame: Any, builtin_places: Any
+                                      ) -> None:
+    loc_header, locations = _csv(exported / export.FLOWMAP_FOLDER / "locations.csv")
+    flow_header, flows = _csv(exported / export.FLOWMAP_FOLDER / "flows.csv")
+    assert loc_header == ["id", "name", "lat", "lon"]
+    assert flow_header == ["origin", "dest", "count"]
+    ids = [loc["id"] for loc in locations]
+    assert ids == sorted(set(ids))
+    assert set(ids) <= set(builtin_places["place"])  # every leg end is a gazetteer place
+    for flow in flows:
+        assert flow["origin"] in ids
+        assert flow["dest"] in ids
+    assert sum(int(f["count"]) for f in flows) == _drawn_leg_count(builtin_frame)
+    pairs = [(f["origin"], f["dest"]) for f in flows]
+    assert pairs == sorted(set(pairs))
+    names = dict(zip(builtin_places["place"], builtin_places["name"], strict=True))
+    for loc in locations:
+        assert loc["name"] == names[loc["id"]]
+        assert -90.0 <= float(loc["lat"]) <= 90.0
+        assert -180.0 <= float(loc["lon"]) <= 180.0
