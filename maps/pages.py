@@ -297,6 +297,8 @@ def page_data(
         "hubs": hubs,
         "places": search_places,
         "reporting": ", ".join(reporting),
+        "reportingNames": {code: _country_name(code) for code in reporting},
+        "reportingName": ", ".join(_country_name(code) for code in reporting),
         "sources": sorted({f"{t} ({u})" if u else str(t) for t, u in
                            zip(frame[C.SOURCE_TITLE], frame[C.SOURCE_URL], strict=True)}),
         "width": style.line_width(int(frame.geometry.notna().sum())),
@@ -304,6 +306,15 @@ def page_data(
         "base": _base_map() if offline else None,  # cached: same for every page
         "index": index,
     }
+
+
+def _country_name(iso3: str) -> str:
+    from geodata.gazetteer import load_countries
+
+    for country in load_countries().values():
+        if iso3 in (country.iso3, country.adm0_a3):
+            return country.name
+    return iso3
 
 
 def _is_hub(place: Any, reporting: list[str]) -> bool:

@@ -295,7 +295,7 @@
     box.setAttribute("data-route", r.id);
     box.appendChild(el("h3", null, r.label));
     box.appendChild(el("div", "trm-meta", c.label + " · " + c.market + " · " + c.category));
-    box.appendChild(el("div", "trm-meta", "Role of " + d.reporting + ": " + d.role));
+    box.appendChild(el("div", "trm-meta", "Role of " + (this.model.data.reportingNames[d.reporting] || d.reporting) + ": " + d.role));
     var ol = el("ol", "trm-stages");
     d.stages.forEach(function (s) {
       var li = el("li", s.stated ? "stated" : "inferred");
@@ -416,9 +416,21 @@
     var Control = L.Control.extend({
       options: { position: "topright" },
       onAdd: function () {
-        var box = el("div", "trm-control leaflet-bar");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
+        var outer = el("div", "trm-control leaflet-bar");
+        L.DomEvent.disableClickPropagation(outer);
+        L.DomEvent.disableScrollPropagation(outer);
+        var head = el("button", "trm-toggle", "Layers");
+        head.type = "button";
+        head.setAttribute("aria-expanded", "true");
+        outer.appendChild(head);
+        var box = el("div", "trm-control-body");
+        outer.appendChild(box);
+        head.addEventListener("click", function () {
+          var open = box.style.display === "none";
+          box.style.display = open ? "" : "none";
+          head.setAttribute("aria-expanded", open ? "true" : "false");
+        });
+        if (self.map.getSize().x < 900) head.click();
         box.appendChild(el("div", "trm-title", data.title));
         data.categories.forEach(function (cat) {
           var members = [];
@@ -455,7 +467,7 @@
         });
         var extras = el("fieldset", "trm-group");
         extras.appendChild(el("legend", null, "Context"));
-        [["regions", "Regions named by routes", self.regionLayer], ["hubs", "Hubs in " + data.reporting, self.hubLayer]].forEach(function (row) {
+        [["regions", "Regions named by routes", self.regionLayer], ["hubs", "Hubs in " + data.reportingName, self.hubLayer]].forEach(function (row) {
           if (!row[2]) return;
           var label = el("label", "trm-layer"), input = el("input");
           input.type = "checkbox";
@@ -474,7 +486,7 @@
           back.href = data.index;
           box.appendChild(back);
         }
-        return box;
+        return outer;
       }
     });
     new Control().addTo(this.map);
@@ -485,14 +497,24 @@
     var Legend = L.Control.extend({
       options: { position: "bottomleft" },
       onAdd: function () {
-        var box = el("div", "trm-legend");
-        box.appendChild(el("div", "trm-title", "Legend"));
+        var outer = el("div", "trm-legend");
+        var head = el("button", "trm-toggle", "Legend");
+        head.type = "button";
+        head.setAttribute("aria-expanded", "true");
+        outer.appendChild(head);
+        var box = el("div", "trm-legend-body");
+        outer.appendChild(box);
+        head.addEventListener("click", function () {
+          var open = box.style.display === "none";
+          box.style.display = open ? "" : "none";
+          head.setAttribute("aria-expanded", open ? "true" : "false");
+        });
         var rows = [
           ["solid", "Stated by the report"],
           ["dashed", "Inferred from another source (or a corridor's waypoints)"],
           ["arrow", "Arrowhead: direction of the flow, at the end of each leg"],
           ["ring", "Ring: the report does not say where the route begins or ends"],
-          ["hub", "Hub in " + data.reporting + ": what passes through it"],
+          ["hub", "Hub in " + data.reportingName + ": what passes through it"],
           ["area", "Shaded area: a region stage (shown on hover), not a point"],
           ["sea", "Leg by sea: follows shipping lanes where computed"]
         ];
@@ -504,7 +526,7 @@
         });
         box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (Paul Tol's colour-blind-safe palette); shades separate commodities of one market. Line width carries no meaning. Parallel lines: routes sharing a leg, drawn side by side."));
         box.appendChild(el("div", "trm-legend-note", "Source: " + data.sources.join("; ")));
-        return box;
+        return outer;
       }
     });
     new Legend().addTo(this.map);
