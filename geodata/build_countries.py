@@ -55,7 +55,8 @@ def build(source: Path) -> dict[str, Any]:
     import geopandas as gpd
     import shapely
 
-    frame = gpd.read_file(source)
+    # the zip carries no .cpg file and GDAL would guess Latin-1; the attributes are UTF-8
+    frame = gpd.read_file(source, encoding="utf-8")
     features = []
     for row in frame.sort_values("ADM0_A3").itertuples(index=False):
         geom = shapely.make_valid(row.geometry)  # Egypt's polygon is invalid at the source

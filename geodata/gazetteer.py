@@ -91,18 +91,23 @@ class Gazetteer:
         self.countries = dict(countries)
         self._places: dict[str, Place] = {}
         self._index: dict[str, str] = {}
+        codes = frozenset(self.countries)
         for country in sorted(self.countries.values(), key=lambda c: c.adm0_a3):
-            self._add(self._country_place(country), strict=False)
+            self._add(self._country_place(country, codes), strict=False)
         for place in places:
             self.add(place)
 
     # -- building ---------------------------------------------------------------------------
 
     @staticmethod
-    def _country_place(c: Country) -> Place:
+    def _country_place(c: Country, codes: frozenset[str] = frozenset()) -> Place:
         p = c.properties
         names = {p.get("name_long"), p.get("name_en"), p.get("admin"), p.get("formal_en"),
-                 c.adm0_a3, c.iso3}
+                 c.adm0_a3}
+        # a dependency may carry its sovereign's ISO code (Clipperton Island: FRA): the code
+        # names the sovereign's own unit, never the dependency
+        if c.iso3 and (c.iso3 == c.adm0_a3 or c.iso3 not in codes):
+            names.add(c.iso3)
         return Place(
             key=f"country:{c.adm0_a3}",
             name=c.name,
@@ -119,18 +124,25 @@ class Gazetteer:
         self._add(place, strict=True)
 
     def _add(self, place: Place, strict: bool) -> None:
-        if place.key in self._places:
-            raise GazetteerError(f"{place.name!r}: the key {place.key!r} is already taken")
         claims = [normalize(n) for n in (place.name, *place.aliases)]
+        if strict and not all(claims):
+            raise GazetteerError(
+                f"{place.name!r}: a name needs letters or digits to be matched on "
+                f"(names: {', '.join(repr(n) for n in (place.name, *place.aliases))})"
+            )
         for claim in claims:
             owner = self._index.get(claim)
-            if owner is not None and owner != place.key:
+            if owner is not None:
                 if strict:
                     raise GazetteerError(
                         f"{place.name!r}: the name {claim!r} already means "
-                        f"{self._places[owner].name!r} ({owner})"
+                        f"{self._places[owner].name!r} ({owner}); use that place or "
+                        "choose another name"
                     )
                 continue  # Natural Earth reuses a few long names; the first (by code) keeps it
+        if place.key in self._places:
+            raise GazetteerError(f"{place.name!r}: the key {place.key!r} is already taken by "
+                                 f"{self._places[place.key].name!r}")
         self._places[place.key] = place
         for claim in claims:
             self._index.setdefault(claim, place.key)
@@ -336,9 +348,14 @@ def corridor(
     gaz: Gazetteer, name: str, waypoints: Sequence[str], source: str, aliases: Iterable[str] = ()
 ) -> Place:
     stops = [gaz.resolve(w) for w in waypoints]
-    for stop in stops:
+    for before, stop in zip([None, *stops], stops, strict=False):
         if stop.kind == "corridor":
             raise GazetteerError(f"corridor {name!r}: waypoint {stop.name!r} is itself a corridor")
+        if before is not None and before.key == stop.key:
+            raise GazetteerError(
+                f"corridor {name!r}: waypoint {stop.name!r} repeats the one before; "
+                "a leg must go somewhere: remove the repeated waypoint"
+            )
     members = tuple(dict.fromkeys(m for s in stops for m in s.members))
     return Place(
         key=f"corridor:{slug(name)}",

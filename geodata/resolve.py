@@ -122,9 +122,30 @@ def _resolve_route(
                 "a leg must go somewhere: remove the repeated stage",
                 route.id,
             ))
+        elif place is not None and previous is not None and _entry(place) == _exit(previous):
+            # a corridor is drawn through its waypoints: its end and the next stage would meet
+            # in a leg of zero length
+            joint = gaz.get(_entry(place)).name
+            problems.append(cat.problem(
+                ("routes", index, "stages", s, "place"),
+                f"{stage.place!r} and the stage before ({previous.name}) meet at the same place "
+                f"({joint}), a corridor's end; a leg must go somewhere: remove the repeated "
+                "stage or name a corridor that does not end there",
+                route.id,
+            ))
         previous = place
         stages.append(ResolvedStage(stage, place, role))
     return tuple(stages), problems
+
+
+def _entry(place: Place) -> str:
+    """The key of the place a leg into ``place`` reaches (a corridor's first waypoint)."""
+    return place.waypoints[0] if place.kind == "corridor" else place.key
+
+
+def _exit(place: Place) -> str:
+    """The key of the place a leg out of ``place`` leaves from (a corridor's last waypoint)."""
+    return place.waypoints[-1] if place.kind == "corridor" else place.key
 
 
 def _declare_places(cat: LoadedCatalogue, gaz: Gazetteer) -> list[Problem]:

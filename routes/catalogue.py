@@ -114,6 +114,8 @@ def _load_one(path: Path) -> tuple[LoadedCatalogue | None, list[Problem]]:
         return fail(f"YAML syntax error: {detail}", line)
     except RecursionError:
         return fail("YAML nesting is too deep to be a catalogue")
+    except ValueError as err:  # a scalar PyYAML cannot convert (an integer of 5,000 digits)
+        return fail(f"a value cannot be read: {err}")
     if structural:
         return None, [Problem(label, line, None, None, msg) for line, msg in structural]
     if data is None:
@@ -186,30 +188,44 @@ def _validate(
     label = str(path)
     problems: list[Problem] = []
     head_input = {k: v for k, v in data.items()}
+    head: CatalogueHead | None = None
     try:
         head = CatalogueHead.model_validate(head_input)
     except ValidationError as err:
         problems += _pydantic_problems(label, err, (), lines, data)
-        return None, problems
 
+    # a broken source block (or a stray top-level key) must not hide the routes' own problems
+    raw_routes = head.routes if head is not None else _list_or_empty(data.get("routes"))
+    raw_places = head.places if head is not None else _list_or_empty(data.get("places"))
     routes: list[tuple[int, Route]] = []
-    for i, raw in enumerate(head.routes):
+    for i, raw in enumerate(raw_routes):
         loc: Loc = ("routes", i)
         try:
             routes.append((i, Route.model_validate(raw)))
         except ValidationError as err:
             problems += _pydantic_problems(label, err, loc, lines, data)
     places: list[tuple[int, PlaceDecl]] = []
-    for i, raw in enumerate(head.places):
+    for i, raw in enumerate(raw_places):
         try:
             places.append((i, PlaceEntry.model_validate({"place": raw}).place))
         except ValidationError as err:
             problems += _pydantic_problems(label, err, ("places", i), lines, data, strip=1)
 
-    loaded = LoadedCatalogue(path, head.source, places, routes, lines)
+    source = head.source if head is not None else _SOURCELESS
+    loaded = LoadedCatalogue(path, source, places, routes, lines)
     for index, route in routes:
         problems += _route_problems(loaded, index, route)
-    return loaded, problems
+    return (loaded if head is not None else None), problems
+
+
+def _list_or_empty(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+#: Stands in for a source block that failed validation, so that routes can still be checked;
+#: a catalogue built on it is never returned, and evidence ``source`` ids are not checked against it.
+_SOURCELESS = Source.model_construct(id="", sha256="", title="", publisher="",
+                                     reporting_country="")
 
 
 def _route_problems(cat: LoadedCatalogue, index: int, route: Route) -> list[Problem]:
@@ -238,7 +254,7 @@ def _route_problems(cat: LoadedCatalogue, index: int, route: Route) -> list[Prob
                 f"phrase has {words} words; expected at most {MAX_PHRASE_WORDS} "
                 "(a short verbatim locator, not a quotation of the passage)",
             )
-        if ev.source is not None and ev.source != cat.source.id:
+        if ev.source is not None and cat.source is not _SOURCELESS and ev.source != cat.source.id:
             add(
                 ("evidence", e, "source"),
                 f"unknown source {ev.source!r}; this catalogue's source is {cat.source.id!r}",
@@ -334,7 +350,30 @@ def _explain(item: Any, parent: str) -> str:
         msg = msg[len("Value error, "):]
     if kind == "string_pattern_mismatch" and name in {"id", "flow", "commodity", "source"}:
         msg = "expected a lowercase slug of letters, digits and hyphens (e.g. 'heroin-balkan-route')"
-    return f"{msg[0].lower()}{msg[1:]} (found {_short(value)})"
+    return f"{msg[0].lower()}{msg[1:]} (found {_short(value)})" + _hint(kind, name, value)
+
+
+_TOO_SHORT_HINTS = {
+    "stages": "; a route needs an origin and a destination ('unstated: true' marks an end "
+              "the report does not name)",
+    "evidence": "; cite at least one passage: section, phrase and summary",
+    "routes": "; a catalogue needs at least one route",
+}
+
+
+def _hint(kind: str, name: str, value: Any) -> str:
+    """The likely fix for the common type mistakes."""
+    if value is None and kind.endswith("_type"):
+        return "; the value is empty: fill it in or remove the key"
+    if kind in {"int_type", "float_type", "bool_type"} and isinstance(value, str):
+        return "; write the value without quotes"
+    if kind == "list_type" and not isinstance(value, dict):
+        return "; write a YAML list, one '- ' item per line"
+    if kind == "string_type" and not isinstance(value, (dict, list)):
+        return "; put the text in quotes"
+    if kind == "too_short":
+        return _TOO_SHORT_HINTS.get(name, "")
+    return ""
 
 
 def _did_you_mean(name: str, parent: str) -> str:
@@ -369,7 +408,10 @@ def _short(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long for str() (Python's int_max_str_digits)
+        return "a number too long to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -378,6 +420,10 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
     return f"a {type(value).__name__}"
 
 

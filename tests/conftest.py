@@ -6,10 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from geodata.frame import places_frame, routes_frame
 from geodata.resolve import ResolvedRoute, validate
 from routes.catalogue import builtin_catalogues
+
+#: Property-based tests keep no example database in the working tree (tests write only to tmp).
+settings.register_profile("repo", database=None)
+settings.load_profile("repo")
 
 REPO = Path(__file__).resolve().parents[1]
 #: The report the built-in catalogue codes; present beside the repository in this project's

@@ -12,8 +12,8 @@ from pyproj import Geod
 
 from geodata import columns as C
 from geodata.frame import routes_frame
-from geodata.geometry import geodesic
 from geodata.gazetteer import Point
+from geodata.geometry import geodesic
 from geodata.resolve import validate
 from maps.build import sea_router
 from tests.test_seaways import Land, land, points_deep_on_land
@@ -102,11 +102,12 @@ def test_other_modes_stay_geodesic(tmp_path: Path, mode: str) -> None:
     frame = routes_frame(validate([_catalogue(tmp_path, mode)]), sea_router=sea_router())
     leg = frame[C.LEGS].iloc[0][0]
     assert leg[C.LEG_ROUTING] == "geodesic"
-    coords = list(frame.geometry.iloc[0].geoms[0].coords)
+    coords = [(float(x), float(y)) for x, y in frame.geometry.iloc[0].geoms[0].coords]
+    (lon0, lat0), (lon1, lat1) = coords[0], coords[-1]
     # every point lies on the great circle: the azimuths from the start agree
-    az0, _, _ = GEOD.inv(*coords[0], *coords[-1])
+    az0, _, _ = GEOD.inv(lon0, lat0, lon1, lat1)
     for lon, lat in coords[1:-1]:
-        az, _, _ = GEOD.inv(*coords[0], lon, lat)
+        az, _, _ = GEOD.inv(lon0, lat0, lon, lat)
         assert az == pytest.approx(az0, abs=0.01)
 
 
