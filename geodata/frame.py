@@ -245,3 +245,37 @@ def places_frame(routes: Sequence[ResolvedRoute]) -> Any:
             "lon": place.point[0], "lat": place.point[1], "geometry": geom,
         })
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def hubs_frame(routes: Sequence[ResolvedRoute]) -> Any:
+    """The hubs catalogues declare: places of the reporting country the report names as centres
+    of a market, with the report's evidence. Routes passing through a hub are found by renderers
+    from the routes frame; this frame carries what no route does.
+
+    Columns: ``place`` (key), ``name``, ``kind``, ``lon``, ``lat``, ``commodities`` (list; empty
+    means every commodity), ``summary``, ``evidence`` (list of objects), ``source_title``.
+    """
+    import geopandas as gpd
+    import shapely
+
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for rr in routes:
+        cat = rr.catalogue
+        for index, resolved in enumerate(rr.hubs):
+            key = (str(cat.path), index)
+            if key in rows:
+                continue
+            hub, place = resolved.hub, resolved.place
+            rows[key] = {
+                "place": place.key, "name": place.name, "kind": place.kind,
+                "lon": place.point[0], "lat": place.point[1],
+                "commodities": list(hub.commodities), "summary": hub.summary,
+                "evidence": [{"source": ev.source or cat.source.id, "section": ev.section,
+                              "phrase": ev.phrase, "summary": ev.summary} for ev in hub.evidence],
+                "source_title": cat.source.title,
+                "geometry": shapely.Point(place.point),
+            }
+    ordered = [rows[k] for k in sorted(rows)]
+    columns = ["place", "name", "kind", "lon", "lat", "commodities", "summary", "evidence",
+               "source_title", "geometry"]
+    return gpd.GeoDataFrame(ordered, columns=columns, geometry="geometry", crs="EPSG:4326")

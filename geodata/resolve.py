@@ -18,7 +18,7 @@ from geodata.gazetteer import Gazetteer, GazetteerError, Place
 from routes.catalogue import LoadedCatalogue, load_catalogues
 from routes.errors import CatalogueError, Problem, UnknownPlaceError
 from routes.evidence import SourceText, check_evidence
-from routes.model import CorridorPlace, PointPlace, RegionPlace, Route, Stage
+from routes.model import CorridorPlace, Hub, PointPlace, RegionPlace, Route, Stage
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,20 @@ class ResolvedStage:
 
 
 @dataclass(frozen=True)
+class ResolvedHub:
+    hub: Hub
+    place: Place
+
+
+@dataclass(frozen=True)
 class ResolvedRoute:
     route: Route
     stages: tuple[ResolvedStage, ...]
     catalogue: LoadedCatalogue
     reporting_country: Place
     gazetteer: Gazetteer
+    #: the catalogue's declared hubs (the same tuple for every route of one catalogue)
+    hubs: tuple[ResolvedHub, ...] = ()
 
 
 def validate(
@@ -91,13 +99,32 @@ def resolve_catalogue(
             reporting = None
     except UnknownPlaceError as err:
         problems.append(cat.problem(("source", "reporting_country"), str(err)))
+    hubs = _resolve_hubs(cat, gaz, reporting, problems)
     out: list[ResolvedRoute] = []
     for index, route in cat.routes:
         stages, found = _resolve_route(cat, gaz, index, route)
         problems += found
         if not found and reporting is not None:
-            out.append(ResolvedRoute(route, stages, cat, reporting, gaz))
+            out.append(ResolvedRoute(route, stages, cat, reporting, gaz, hubs))
     return out, problems
+
+
+def _resolve_hubs(cat: LoadedCatalogue, gaz: Gazetteer, reporting: Place | None,
+                  problems: list[Problem]) -> tuple[ResolvedHub, ...]:
+    """Hubs name places of the reporting country (the country itself, its cities and ports)."""
+    out = []
+    for index, hub in cat.hubs:
+        loc = ("hubs", index, "place")
+        place = _resolve_or_report(cat, gaz, loc, hub.place, problems)
+        if place is None or reporting is None:
+            continue
+        if place.kind in ("region", "corridor") or place.members[0] != reporting.members[0]:
+            problems.append(cat.problem(
+                loc, f"{hub.place!r} is not a place in {reporting.name}; a hub is the reporting "
+                "country itself or one of its cities or ports"))
+            continue
+        out.append(ResolvedHub(hub, place))
+    return tuple(out)
 
 
 def _resolve_route(

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from geodata.frame import SeaRouter, places_frame, routes_frame
+from geodata.frame import SeaRouter, hubs_frame, places_frame, routes_frame
 from geodata.resolve import ResolvedRoute
 from maps.output import staged_output
 
@@ -23,7 +23,8 @@ def build_all(
     places = places_frame(resolved)
     written: list[Path] = []
     with staged_output(out) as stage:
-        written += pages.write_pages(frame, places, stage, offline=offline)
+        written += pages.write_pages(frame, places, stage, offline=offline,
+                                     hubs=hubs_frame(resolved))
         written += export.write_exports(frame, places, stage)
         if static:
             from maps import static as static_maps

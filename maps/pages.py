@@ -221,8 +221,13 @@ def page_data(
     pages: dict[str, str] | None = None,
     index: str | None = None,
     areas: dict[str, dict[str, Any]] | None = None,
+    declared_hubs: Any | None = None,
 ) -> dict[str, Any]:
-    """Everything the page script needs, as plain JSON-able data."""
+    """Everything the page script needs, as plain JSON-able data.
+
+    ``declared_hubs`` (from :func:`geodata.frame.hubs_frame`) adds the hubs a catalogue names
+    with its own evidence; hubs are also every place of the reporting country a route uses.
+    """
     areas = _region_features(places) if areas is None else areas
     commodity_ids = sorted(set(frame[C.COMMODITY]), key=list(COMMODITIES).index)
     commodity_index = {cid: i for i, cid in enumerate(commodity_ids)}
@@ -281,11 +286,24 @@ def page_data(
         "count": int(counts.get(cid, 0)), "drawn": int(drawn.get(cid, 0)),
         "page": (pages or {}).get(cid),
     } for cid in commodity_ids]
-    hubs = []
-    for key in sorted(hub_routes):
+    hub_places: dict[str, dict[str, Any]] = {}
+    for key in hub_routes:
         place = place_rows[key]
-        hubs.append({"name": place.name, "kind": place.kind, "lon": place.lon, "lat": place.lat,
-                     "routes": sorted(set(hub_routes[key]))})
+        hub_places[key] = {"name": place.name, "kind": place.kind, "lon": place.lon,
+                           "lat": place.lat, "notes": []}
+    shown = set(commodity_ids)
+    if declared_hubs is not None:
+        for hub in declared_hubs.itertuples(index=False):
+            if hub.commodities and not set(hub.commodities) & shown:
+                continue
+            entry = hub_places.setdefault(hub.place, {"name": hub.name, "kind": hub.kind,
+                                                      "lon": hub.lon, "lat": hub.lat, "notes": []})
+            entry["notes"].append({
+                "summary": hub.summary, "evidence": hub.evidence, "title": hub.source_title,
+                "commodities": [COMMODITIES[c].label for c in hub.commodities],
+            })
+    hubs = [{**hub_places[key], "routes": sorted(set(hub_routes.get(key, [])))}
+            for key in sorted(hub_places)]
     search_places = [{"name": r.name, "kind": r.kind, "lon": r.lon, "lat": r.lat}
                      for r in places.itertuples(index=False)]
     return {
@@ -341,11 +359,12 @@ def render_page(
     pages: dict[str, str] | None = None,
     index: str | None = None,
     areas: dict[str, dict[str, Any]] | None = None,
+    hubs: Any | None = None,
 ) -> str:
     """Render one map page to an HTML string."""
     import folium
 
-    data = page_data(frame, places, title, offline, pages, index, areas)
+    data = page_data(frame, places, title, offline, pages, index, areas, hubs)
 
     class RouteMap(folium.Map):
         default_js = [] if offline else [("leaflet", LEAFLET_JS_URL)]
@@ -369,7 +388,8 @@ def render_page(
     return text.rstrip() + "\n"
 
 
-def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False) -> list[Path]:
+def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
+                hubs: Any | None = None) -> list[Path]:
     """Write ``index.html`` (every commodity) and ``commodity/<id>.html`` (one each)."""
     written: list[Path] = []
     commodity_ids = sorted(set(frame[C.COMMODITY]), key=list(COMMODITIES).index)
@@ -378,8 +398,8 @@ def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False) ->
     base_title = "Trafficking routes: " + "; ".join(titles)
     areas = _region_features(places)
     index = folder / INDEX
-    index.write_text(render_page(frame, places, base_title, offline, pages, areas=areas),
-                     encoding="utf-8")
+    index.write_text(render_page(frame, places, base_title, offline, pages, areas=areas,
+                                 hubs=hubs), encoding="utf-8")
     written.append(index)
     (folder / "commodity").mkdir(exist_ok=True)
     for cid in commodity_ids:
@@ -388,7 +408,8 @@ def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False) ->
         title = f"{COMMODITIES[cid].label}: {base_title}"
         path = folder / pages[cid]
         path.write_text(render_page(subset, places[places["place"].isin(used)], title, offline,
-                                    {cid: f"{cid}.html"}, index="../" + INDEX, areas=areas),
+                                    {cid: f"{cid}.html"}, index="../" + INDEX, areas=areas,
+                                    hubs=hubs),
                         encoding="utf-8")
         written.append(path)
     log.info("wrote %d map pages (%s)", len(written), "offline" if offline else "online tiles")

@@ -23,6 +23,8 @@ from routes.errors import CatalogueError, Problem, UnknownCommodityError
 from routes.model import (
     MAX_PHRASE_WORDS,
     CatalogueHead,
+    Evidence,
+    Hub,
     PlaceDecl,
     PlaceEntry,
     Route,
@@ -50,6 +52,7 @@ class LoadedCatalogue:
     places: list[tuple[int, PlaceDecl]]
     routes: list[tuple[int, Route]]
     lines: dict[Loc, int] = field(repr=False)
+    hubs: list[tuple[int, Hub]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -211,10 +214,19 @@ def _validate(
         except ValidationError as err:
             problems += _pydantic_problems(label, err, ("places", i), lines, data, strip=1)
 
+    hubs: list[tuple[int, Hub]] = []
+    for i, raw in enumerate(head.hubs if head is not None else _list_or_empty(data.get("hubs"))):
+        try:
+            hubs.append((i, Hub.model_validate(raw)))
+        except ValidationError as err:
+            problems += _pydantic_problems(label, err, ("hubs", i), lines, data)
+
     source = head.source if head is not None else _SOURCELESS
-    loaded = LoadedCatalogue(path, source, places, routes, lines)
+    loaded = LoadedCatalogue(path, source, places, routes, lines, hubs)
     for index, route in routes:
         problems += _route_problems(loaded, index, route)
+    for index, hub in hubs:
+        problems += _hub_problems(loaded, index, hub)
     return (loaded if head is not None else None), problems
 
 
@@ -226,6 +238,39 @@ def _list_or_empty(value: Any) -> list[Any]:
 #: a catalogue built on it is never returned, and evidence ``source`` ids are not checked against it.
 _SOURCELESS = Source.model_construct(id="", sha256="", title="", publisher="",
                                      reporting_country="")
+
+
+def _hub_problems(cat: LoadedCatalogue, index: int, hub: Hub) -> list[Problem]:
+    out: list[Problem] = []
+    for c, commodity_id in enumerate(hub.commodities):
+        try:
+            commodities.commodity(commodity_id)
+        except UnknownCommodityError as err:
+            out.append(cat.problem(("hubs", index, "commodities", c), str(err)))
+    out += _evidence_problems(cat, ("hubs", index), hub.evidence, None)
+    return out
+
+
+def _evidence_problems(
+    cat: LoadedCatalogue, base: Loc, evidence: Sequence[Evidence], route: str | None
+) -> list[Problem]:
+    out: list[Problem] = []
+    for e, ev in enumerate(evidence):
+        words = len(ev.phrase.split())
+        if words > MAX_PHRASE_WORDS:
+            out.append(cat.problem(
+                (*base, "evidence", e, "phrase"),
+                f"phrase has {words} words; expected at most {MAX_PHRASE_WORDS} "
+                "(a short verbatim locator, not a quotation of the passage)",
+                route,
+            ))
+        if ev.source is not None and cat.source is not _SOURCELESS and ev.source != cat.source.id:
+            out.append(cat.problem(
+                (*base, "evidence", e, "source"),
+                f"unknown source {ev.source!r}; this catalogue's source is {cat.source.id!r}",
+                route,
+            ))
+    return out
 
 
 def _route_problems(cat: LoadedCatalogue, index: int, route: Route) -> list[Problem]:
@@ -246,19 +291,7 @@ def _route_problems(cat: LoadedCatalogue, index: int, route: Route) -> list[Prob
                 for loc, msg in _stage_problems(stage, s, last)]
     if all(stage.unstated for stage in route.stages):
         add(("stages",), "every stage is unstated; a route needs at least one named place")
-    for e, ev in enumerate(route.evidence):
-        words = len(ev.phrase.split())
-        if words > MAX_PHRASE_WORDS:
-            add(
-                ("evidence", e, "phrase"),
-                f"phrase has {words} words; expected at most {MAX_PHRASE_WORDS} "
-                "(a short verbatim locator, not a quotation of the passage)",
-            )
-        if ev.source is not None and cat.source is not _SOURCELESS and ev.source != cat.source.id:
-            add(
-                ("evidence", e, "source"),
-                f"unknown source {ev.source!r}; this catalogue's source is {cat.source.id!r}",
-            )
+    out += _evidence_problems(cat, base, route.evidence, route.id)
     return out
 
 
@@ -391,7 +424,8 @@ def _parent_name(loc: tuple[Any, ...]) -> str:
 
 
 _FIELDS_BY_PARENT: dict[str, tuple[str, ...]] = {
-    "": ("source", "places", "routes"),
+    "": ("source", "places", "hubs", "routes"),
+    "hubs": ("place", "commodities", "summary", "evidence"),
     "source": tuple(Source.model_fields),
     "routes": tuple(Route.model_fields),
     "stages": tuple(Stage.model_fields),

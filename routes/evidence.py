@@ -14,6 +14,7 @@ from pathlib import Path
 
 from routes.catalogue import LoadedCatalogue
 from routes.errors import Problem, SourceTextError
+from routes.model import Evidence
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "−": "-", "–": "-", "—": "-"})
 _HEADING = re.compile(r"^[A-Z][A-Z &,/'’-]{2,}$")
@@ -79,15 +80,18 @@ def check_evidence(cat: LoadedCatalogue, text: SourceText) -> list[Problem]:
             )
         )
     headings = sorted(k for k in text.sections if k)
-    for index, route in cat.routes:
-        for e, ev in enumerate(route.evidence):
+    cited: list[tuple[tuple[str | int, ...], str | None, list[Evidence]]] = [
+        (("routes", index), route.id, list(route.evidence)) for index, route in cat.routes
+    ] + [(("hubs", index), None, list(hub.evidence)) for index, hub in cat.hubs]
+    for base, route_id, evidence in cited:
+        for e, ev in enumerate(evidence):
             if text.find(ev.section, ev.phrase):
                 continue
-            loc = ("routes", index, "evidence", e)
+            loc = (*base, "evidence", e)
             if heading_key(ev.section) not in text.sections:
                 message = (f"section {ev.section!r} is not a heading of the source text; "
                            f"expected one of: {', '.join(headings)}")
-                problems.append(cat.problem((*loc, "section"), message, route.id))
+                problems.append(cat.problem((*loc, "section"), message, route_id))
                 continue
             elsewhere = [h for h in headings if text.find(h, ev.phrase)]
             hint = (f"; it stands in section {elsewhere[0]!r}" if elsewhere
@@ -96,7 +100,7 @@ def check_evidence(cat: LoadedCatalogue, text: SourceText) -> list[Problem]:
                 cat.problem(
                     (*loc, "phrase"),
                     f"phrase {ev.phrase!r} is not in section {ev.section!r} of the source text{hint}",
-                    route.id,
+                    route_id,
                 )
             )
     return problems

@@ -72,6 +72,16 @@ class Route(_Model):
     note: Text | None = None
 
 
+class Hub(_Model):
+    """A place the report names as a centre of one or more markets, whether or not a route
+    passes through it (e.g. cities where human trafficking is concentrated)."""
+
+    place: Text
+    commodities: list[Slug] = []
+    summary: Text
+    evidence: Annotated[list[Evidence], Field(min_length=1)]
+
+
 class PointPlace(_Model):
     """A city or port the built-in gazetteer lacks."""
 
@@ -119,4 +129,5 @@ class CatalogueHead(_Model):
 
     source: Source
     places: list[Any] = []
+    hubs: list[Any] = []
     routes: Annotated[list[Any], Field(min_length=1)]

@@ -270,7 +270,7 @@ def test_unknown_top_level_field_suggests_the_right_one(tmp_path: Path) -> None:
     path = write_text(tmp_path, VALID_TEXT + "place: []\n")
     assert only_problem(path) == Problem(
         str(path), 22, None, "place",
-        "unknown field 'place'; did you mean 'places'?; expected one of: source, places, routes",
+        "unknown field 'place'; did you mean 'places'?; expected one of: source, places, hubs, routes",
     )
 
 

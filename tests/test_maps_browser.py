@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from geodata import columns as C
-from geodata.frame import places_frame, routes_frame
+from geodata.frame import hubs_frame, places_frame, routes_frame
 from geodata.resolve import validate
 from maps import pages
 
@@ -125,11 +125,13 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def built(builtin_frame: Any, builtin_places: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built(builtin_frame: Any, builtin_places: Any, builtin_resolved: Any,
+          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     online = tmp_path_factory.mktemp("online")
     offline = tmp_path_factory.mktemp("offline")
-    pages.write_pages(builtin_frame, builtin_places, online, offline=False)
-    pages.write_pages(builtin_frame, builtin_places, offline, offline=True)
+    hubs = hubs_frame(builtin_resolved)
+    pages.write_pages(builtin_frame, builtin_places, online, offline=False, hubs=hubs)
+    pages.write_pages(builtin_frame, builtin_places, offline, offline=True, hubs=hubs)
     return {"online": online / "index.html", "offline": offline / "index.html"}
 
 
@@ -223,6 +225,20 @@ def test_hub_lists_routes_without_a_line(browser: Any, built: dict[str, Path]) -
     hub = page.page.locator(".trm-hub")
     hub.wait_for(timeout=3000)
     assert "Diamonds smuggled into Belgium" in hub.inner_text()
+
+
+def test_declared_hubs_are_marked_with_their_evidence(browser: Any, built: dict[str, Path]) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    hubs = page.page.evaluate("() => { const n = []; window.trmApp.hubLayer.eachLayer(m => n.push(m.options.trmHub)); return n.sort(); }")
+    assert hubs == ["Antwerp", "Belgium", "Brussels", "Liège", "Port of Antwerp"]
+    page.page.evaluate(
+        """() => window.trmApp.hubLayer.eachLayer(m => { if (m.options.trmHub === 'Liège') m.openPopup(); })"""
+    )
+    hub = page.page.locator(".trm-hub")
+    hub.wait_for(timeout=3000)
+    text = hub.inner_text()
+    assert "the majority of offences in Liège are linked to labour exploitation." in text
+    assert "No coded route passes through this place." in text
 
 
 # --- hostile text ------------------------------------------------------------------------------

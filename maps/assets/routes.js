@@ -603,11 +603,27 @@
         var marker = L.circleMarker([h.lat, h.lon], {
           radius: 7, color: "#222", weight: 2, fillColor: "#fff", fillOpacity: 1, pane: "markerPane"
         });
-        marker.bindTooltip(function () { return el("span", null, h.name + ": " + h.routes.length + " routes"); });
+        marker.bindTooltip(function () {
+          return el("span", null, h.name + ": " + h.routes.length + " routes" + (h.notes.length ? ", " + h.notes.length + " notes" : ""));
+        });
         marker.bindPopup(function () {
           var box = el("div", "trm-popup trm-hub");
           box.appendChild(el("h3", null, h.name));
-          box.appendChild(el("div", "trm-meta", "What passes through (" + h.routes.length + " routes)"));
+          h.notes.forEach(function (n) {
+            var note = el("div", "trm-hub-note");
+            if (n.commodities.length) note.appendChild(el("div", "trm-meta", n.commodities.join(", ")));
+            note.appendChild(el("div", null, n.summary));
+            n.evidence.forEach(function (ev) {
+              var q = el("blockquote", "trm-evidence");
+              q.appendChild(el("div", "trm-section", ev.section));
+              q.appendChild(el("div", "trm-phrase", "“" + ev.phrase + "”"));
+              q.appendChild(el("div", "trm-summary", ev.summary));
+              note.appendChild(q);
+            });
+            note.appendChild(el("div", "trm-source", "Source: " + n.title));
+            box.appendChild(note);
+          });
+          box.appendChild(el("div", "trm-meta", h.routes.length ? "What passes through (" + h.routes.length + " routes)" : "No coded route passes through this place."));
           var ul = el("ul");
           h.routes.forEach(function (i) {
             var r = self.model.routes[i], li = el("li");
