@@ -17,6 +17,10 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geodata.resolve import ResolvedRoute
 
 log = logging.getLogger("build_maps")
 
@@ -95,14 +99,14 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary(resolved: Sequence[object], checked_text: bool) -> str:
+def _summary(resolved: Sequence[ResolvedRoute], checked_text: bool) -> str:
     from routes import commodities
 
     counts: Counter[tuple[str, str, str]] = Counter()
     files = set()
     for rr in resolved:
-        route = rr.route  # type: ignore[attr-defined]
-        files.add(str(rr.catalogue.path))  # type: ignore[attr-defined]
+        route = rr.route
+        files.add(str(rr.catalogue.path))
         c = commodities.commodity(route.commodity)
         counts[(c.category, c.market.label, c.label)] += 1
     lines = [f"OK: {len(resolved)} routes in {len(counts)} commodities from "

@@ -207,7 +207,7 @@ def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[
 
 
 def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path]) -> None:
-    page = Page(browser, built["offline"], offline=True)
+    page = Page(browser, built["online"], offline=False)
     page.page.fill(".trm-search input", "timber")
     result = page.page.locator(".trm-result[data-route='timber-central-africa-antwerp']")
     result.click()
@@ -215,6 +215,19 @@ def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path])
     popup.wait_for(timeout=3000)
     assert popup.get_attribute("data-route") == "timber-central-africa-antwerp"
     assert "port not stated for Central Africa: drawn through Douala" in popup.inner_text()
+
+
+def test_timber_page_shows_the_sea_route_and_its_region(browser: Any, built: dict[str, Path],
+                                                        artifacts: Path) -> None:
+    page = Page(browser, built["offline"].parent / "commodity" / "timber.html", offline=True)
+    assert page.drawn_ids() == {"timber-central-africa-antwerp"}
+    x, y = page.route_point("timber-central-africa-antwerp")
+    page.page.mouse.move(x, y)
+    page.page.locator(".leaflet-tooltip").wait_for(timeout=3000)
+    # hovering shades the region stage (Central Africa) as an area
+    shaded = page.page.locator(".leaflet-trmHighlight-pane path.leaflet-interactive, .leaflet-trmHighlight-pane path")
+    assert shaded.count() >= 1
+    page.page.screenshot(path=str(artifacts / "timber-route.png"))
 
 
 def test_hub_lists_routes_without_a_line(browser: Any, built: dict[str, Path]) -> None:

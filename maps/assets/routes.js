@@ -91,6 +91,25 @@
     ctx.closePath();
   }
 
+  /* An arrowhead halfway along a leg, so direction reads even where a hub marker covers the end. */
+  function midArrow(ctx, pts, size) {
+    var n = pts.length / 2, total = 0, i;
+    if (n < 2) return;
+    for (i = 1; i < n; i++) total += Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
+    if (total < size * 12) return; // too short on screen: the end arrow is enough
+    var half = total / 2, run = 0;
+    for (i = 1; i < n; i++) {
+      var dx = pts[2 * i] - pts[2 * i - 2], dy = pts[2 * i + 1] - pts[2 * i - 1];
+      var len = Math.hypot(dx, dy);
+      if (run + len >= half && len > 0) {
+        var t = (half - run) / len, x = pts[2 * i - 2] + dx * t, y = pts[2 * i - 1] + dy * t;
+        arrowHead(ctx, [x - dx / len * size * 3, y - dy / len * size * 3, x + dx / len * size, y + dy / len * size], size);
+        return;
+      }
+      run += len;
+    }
+  }
+
   /* A Leaflet layer drawing one commodity's routes on its own canvas. */
   var RouteCanvas = L.Layer.extend({
     initialize: function (app, commodityIndex) {
@@ -201,7 +220,7 @@
         ctx.setLineDash([]);
         ctx.fillStyle = colour;
         ctx.beginPath();
-        groups[colour].forEach(function (pts) { arrowHead(ctx, pts, width + 3); });
+        groups[colour].forEach(function (pts) { arrowHead(ctx, pts, width + 3); midArrow(ctx, pts, width + 3); });
         ctx.fill();
       });
     });
@@ -512,7 +531,7 @@
         var rows = [
           ["solid", "Stated by the report"],
           ["dashed", "Inferred from another source (or a corridor's waypoints)"],
-          ["arrow", "Arrowhead: direction of the flow, at the end of each leg"],
+          ["arrow", "Arrowheads: direction of the flow, halfway along and at the end of each leg"],
           ["ring", "Ring: the report does not say where the route begins or ends"],
           ["hub", "Hub in " + data.reportingName + ": what passes through it"],
           ["area", "Shaded area: a region stage (shown on hover), not a point"],
