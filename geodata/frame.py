@@ -12,9 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from geodata import columns as C
 from geodata.gazetteer import Place, Point
-from geodata.geometry import MAX_SEGMENT_KM, geodesic, unwrap
+from geodata.geometry import MAX_SEGMENT_KM, PRECISION, Coords, geodesic, geodesics, unwrap
 from geodata.resolve import ResolvedRoute
 from routes import commodities
 
@@ -77,30 +79,42 @@ def _path(route: ResolvedRoute) -> str:
     return " → ".join(names)
 
 
-def _legs(
-    nodes: Sequence[_Node], max_segment_km: float, sea_router: SeaRouter | None
-) -> tuple[list[dict[str, Any]], list[list[Point]]]:
+@dataclass
+class _PendingLeg:
+    """A drawable leg whose points are computed later: all geodesics of a build at once."""
+
+    route: int
+    leg: dict[str, Any]
+    points: Coords | None = None  # sea legs are routed at once; geodesics are filled in later
+    geodesic_index: int = -1
+
+
+def _plan_legs(
+    index: int, nodes: Sequence[_Node], max_segment_km: float, sea_router: SeaRouter | None,
+    starts: list[Point], ends: list[Point], pending: list[_PendingLeg],
+) -> list[dict[str, Any]]:
+    """The leg records of one route; drawable legs are queued in ``pending``."""
     legs: list[dict[str, Any]] = []
-    parts: list[list[Point]] = []
-    last_lon: float | None = None
     for a, b in itertools.pairwise(nodes):
         leg: dict[str, Any] = {
             C.LEG_FROM: a.name, C.LEG_TO: b.name, C.LEG_MODE: b.by,
             C.LEG_STATED: a.stated and b.stated, C.LEG_DRAWN: False, C.LEG_ROUTING: "none",
             C.LEG_NOTE: None,
         }
-        if a.place is not None and b.place is not None:
-            if b.by == "sea" and sea_router is not None:
-                points, routing, note = _sea_leg(a.place, b.place, max_segment_km, sea_router)
-            else:
-                points, routing, note = _leg_points(a.place.point, b.place.point, b.by,
-                                                    max_segment_km, sea_router)
-            coords = unwrap(points, last_lon)
-            last_lon = coords[-1][0]
-            parts.append(coords)
-            leg.update({C.LEG_DRAWN: True, C.LEG_ROUTING: routing, C.LEG_NOTE: note})
         legs.append(leg)
-    return legs, parts
+        if a.place is None or b.place is None:
+            continue
+        leg[C.LEG_DRAWN] = True
+        if b.by == "sea" and sea_router is not None:
+            points, routing, note = _sea_leg(a.place, b.place, max_segment_km, sea_router)
+            leg.update({C.LEG_ROUTING: routing, C.LEG_NOTE: note})
+            pending.append(_PendingLeg(index, leg, np.asarray(points, dtype=float)))
+        else:
+            leg[C.LEG_ROUTING] = "geodesic"
+            pending.append(_PendingLeg(index, leg, None, len(starts)))
+            starts.append(a.place.point)
+            ends.append(b.place.point)
+    return legs
 
 
 def _leg_points(
@@ -155,13 +169,16 @@ def route_records(
     routes: Sequence[ResolvedRoute],
     max_segment_km: float = MAX_SEGMENT_KM,
     sea_router: SeaRouter | None = None,
-) -> tuple[list[dict[str, Any]], list[list[list[Point]]]]:
+) -> tuple[list[dict[str, Any]], list[list[Coords]]]:
     """Plain records and line parts per route (the frame without geopandas)."""
-    records, geoms = [], []
-    for rr in sorted(routes, key=lambda r: r.route.id):
+    records: list[dict[str, Any]] = []
+    starts: list[Point] = []
+    ends: list[Point] = []
+    pending: list[_PendingLeg] = []
+    for index, rr in enumerate(sorted(routes, key=lambda r: r.route.id)):
         route, cat = rr.route, rr.catalogue
         commodity = commodities.commodity(route.commodity)
-        legs, parts = _legs(_nodes(rr), max_segment_km, sea_router)
+        legs = _plan_legs(index, _nodes(rr), max_segment_km, sea_router, starts, ends, pending)
         records.append({
             C.ROUTE_ID: route.id,
             C.FLOW_ID: route.flow,
@@ -189,8 +206,35 @@ def route_records(
             C.SOURCE_URL: cat.source.url,
             C.CATALOGUE: cat.path.name,
         })
-        geoms.append(parts)
-    return records, geoms
+    return records, _assemble(len(records), pending, geodesics(starts, ends, max_segment_km))
+
+
+def _assemble(count: int, pending: Sequence[_PendingLeg], geo: Sequence[Coords]) -> list[list[Coords]]:
+    """Each route's drawn legs in order, longitudes continuous along the whole route.
+
+    Vectorized over every point of the build: steps between consecutive points are wrapped into
+    [-180, 180) and summed from each route's first point (what ``numpy.unwrap`` does per leg,
+    without 20,000 calls), then rounded to the geometry precision.
+    """
+    geoms: list[list[Coords]] = [[] for _ in range(count)]
+    if not pending:
+        return geoms
+    arrays = [item.points if item.points is not None else geo[item.geodesic_index]
+              for item in pending]
+    lengths = np.array([len(a) for a in arrays])
+    points = np.concatenate(arrays).astype(float)
+    lon = points[:, 0]
+    owner = np.repeat(np.array([item.route for item in pending]), lengths)
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    steps = np.r_[0.0, (np.diff(lon) + 180.0) % 360.0 - 180.0]
+    steps[first] = 0.0
+    total = np.cumsum(steps)
+    base = np.maximum.accumulate(np.where(first, np.arange(len(lon)), 0))
+    points[:, 0] = lon[base] + (total - total[base])
+    points = np.round(points, PRECISION) + 0.0  # + 0.0 turns -0.0 into 0.0
+    for item, part in zip(pending, np.split(points, np.cumsum(lengths)[:-1]), strict=True):
+        geoms[item.route].append(part)
+    return geoms
 
 
 def routes_frame(
@@ -200,15 +244,31 @@ def routes_frame(
 ) -> Any:
     """The hand-off GeoDataFrame (EPSG:4326), sorted by route id."""
     import geopandas as gpd
-    import shapely
 
     records, geoms = route_records(routes, max_segment_km, sea_router)
-    geometry = [shapely.MultiLineString(parts) if parts else None for parts in geoms]
+    geometry = _multilines(geoms)
     frame = gpd.GeoDataFrame(records, geometry=geometry, crs="EPSG:4326",
                              columns=[c for c in C.ROUTE_COLUMNS if c != C.GEOMETRY])
     log.info("built %d routes (%d drawn) in %d commodities", len(frame),
              sum(g is not None for g in geometry), frame[C.COMMODITY].nunique())
     return frame
+
+
+def _multilines(geoms: Sequence[Sequence[Coords]]) -> list[Any]:
+    """One MultiLineString per route (None where nothing is drawn), built with vectorized shapely."""
+    import shapely
+
+    drawn = [i for i, route in enumerate(geoms) if route]
+    out: list[Any] = [None] * len(geoms)
+    if not drawn:
+        return out
+    parts = [part for i in drawn for part in geoms[i]]
+    lines = shapely.linestrings(np.concatenate(parts),
+                                indices=np.repeat(np.arange(len(parts)), [len(p) for p in parts]))
+    owners = np.repeat(np.arange(len(drawn)), [len(geoms[i]) for i in drawn])
+    for i, geom in zip(drawn, shapely.multilinestrings(lines, indices=owners), strict=True):
+        out[i] = geom
+    return out
 
 
 def places_frame(routes: Sequence[ResolvedRoute]) -> Any:

@@ -5,15 +5,20 @@ with a point at least every ``max_segment_km`` so long legs curve as they should
 Web-Mercator map. Longitudes are unwrapped along the whole route (a leg from Asia to North
 America goes past 180 rather than jumping back across the map); the GeoJSON writer splits
 such lines at the antimeridian.
+
+:func:`geodesics` computes many legs with two vectorized pyproj calls (``inv`` for azimuths and
+lengths, ``fwd`` for every point), which is what keeps a 10,000-route build fast; :func:`geodesic`
+is the one-leg convenience.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from geodata.gazetteer import Point
 
@@ -22,36 +27,66 @@ from geodata.gazetteer import Point
 MAX_SEGMENT_KM = 100.0
 PRECISION = 5
 
+Coords = npt.NDArray[np.float64]  # shape (n, 2): lon, lat
+
 
 @functools.lru_cache(maxsize=1)
-def _geod() -> object:
+def _geod() -> Any:
     from pyproj import Geod
 
     return Geod(ellps="WGS84")
 
 
+def geodesics(
+    starts: Sequence[Point], ends: Sequence[Point], max_segment_km: float = MAX_SEGMENT_KM
+) -> list[Coords]:
+    """Points along the geodesic of each (start, end) pair, both ends included, as arrays.
+
+    The ends are the given points exactly; the points between are spaced evenly, at most
+    ``max_segment_km`` apart.
+    """
+    if not starts:
+        return []
+    geod = _geod()
+    a = np.asarray(starts, dtype=float).reshape(-1, 2)
+    b = np.asarray(ends, dtype=float).reshape(-1, 2)
+    azimuth, _, dist = geod.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    inner = np.maximum(np.ceil(dist / 1000.0 / max_segment_km).astype(np.int64) - 1, 0)
+    counts = inner + 2
+    leg = np.repeat(np.arange(len(a)), counts)
+    offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    step = np.arange(counts.sum()) - np.repeat(offsets, counts)  # 0 .. count-1 in each leg
+    fraction = step / np.repeat(counts - 1, counts)
+    lon, lat, _ = geod.fwd(a[leg, 0], a[leg, 1], np.repeat(azimuth, counts),
+                           fraction * np.repeat(dist, counts))
+    points = np.column_stack((lon, lat))
+    first, last = offsets, offsets + counts - 1
+    points[first] = a  # exact ends, not the forward solution's last-bit noise
+    points[last] = b
+    return np.split(points, offsets[1:])
+
+
 def geodesic(start: Point, end: Point, max_segment_km: float = MAX_SEGMENT_KM) -> list[Point]:
     """Points along the geodesic from ``start`` to ``end`` (both included), lon/lat degrees."""
-    geod = _geod()
-    _, _, dist = geod.inv(start[0], start[1], end[0], end[1])  # type: ignore[attr-defined]
-    inner = max(math.ceil(dist / 1000.0 / max_segment_km) - 1, 0)
-    points = [start]
-    if inner:
-        points += geod.npts(start[0], start[1], end[0], end[1], inner)  # type: ignore[attr-defined]
-    points.append(end)
-    return points
+    (points,) = geodesics([start], [end], max_segment_km)
+    return [(float(x), float(y)) for x, y in points]
 
 
-def unwrap(points: Sequence[Point], start_lon: float | None = None) -> list[Point]:
-    """Make longitudes continuous (no step over 180 degrees), optionally starting near ``start_lon``.
+def unwrap_array(points: Coords, start_lon: float | None = None) -> Coords:
+    """Continuous longitudes (no step over 180 degrees), rounded to ``PRECISION`` decimals.
 
     The shift is chosen so the first longitude is the one of ``start_lon``'s 360-degree copies
     closest to it: consecutive legs of a route then join without a jump.
     """
-    if not points:
-        return []
-    lons = np.unwrap(np.array([p[0] for p in points], dtype=float), period=360.0)
+    if len(points) == 0:
+        return np.empty((0, 2))
+    out = np.array(points, dtype=float)
+    out[:, 0] = np.unwrap(out[:, 0], period=360.0)
     if start_lon is not None:
-        lons += 360.0 * round((start_lon - lons[0]) / 360.0)
-    return [(round(float(x), PRECISION), round(float(p[1]), PRECISION))
-            for x, p in zip(lons, points, strict=True)]
+        out[:, 0] += 360.0 * round((start_lon - out[0, 0]) / 360.0)
+    return np.round(out, PRECISION) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def unwrap(points: Sequence[Point], start_lon: float | None = None) -> list[Point]:
+    """:func:`unwrap_array` for a list of points."""
+    return [(float(x), float(y)) for x, y in unwrap_array(np.asarray(points, dtype=float).reshape(-1, 2), start_lon)]

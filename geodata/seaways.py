@@ -146,6 +146,11 @@ def _drop_consecutive_duplicates(path: list[Point]) -> list[Point]:
     return kept
 
 
+# searoute's igraph backend gives identical paths 3.4 times faster per leg (1.9 ms against 6.5 ms,
+# 60 random pairs, measured here), but importing igraph costs 0.34 s: it pays off only past ~75
+# uncached sea legs in one build, so the default networkx backend is kept.
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
     """Return ``searoute``'s node path between the nodes nearest ``origin`` and ``destination``.
@@ -180,7 +185,7 @@ def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
                 include_ports=False,
                 restrictions=list(SEA_RESTRICTIONS),
                 algorithm="dijkstra",  # exact and deterministic; A* is only a speed-up
-                backend="networkx",  # the only backend installed (igraph is an extra)
+                backend="networkx",  # see the note above _network_path on igraph
             )
         coordinates = feature["geometry"]["coordinates"]
         nodes = tuple(

@@ -134,7 +134,8 @@ def _load_one(path: Path) -> tuple[LoadedCatalogue | None, list[Problem]]:
 
 def _parse(text: str) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
     """Parse YAML safely, returning the data, the line of every path, and structural problems."""
-    loader = yaml.SafeLoader(text)
+    # libyaml (C) when PyYAML was built with it: ~20x faster on large catalogues, same nodes
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         lines: dict[Loc, int] = {}
