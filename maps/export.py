@@ -96,6 +96,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from geodata import columns as C
@@ -271,14 +272,16 @@ def _route_records(frame: Any) -> list[dict[str, Any]]:
     return records
 
 
-def _unwrapped_parts(geometry: Any) -> list[list[Point]] | None:
-    """The parts of a (Multi)LineString as coordinate lists, or None for a missing geometry."""
+def _unwrapped_parts(geometry: Any) -> list[Any] | None:
+    """The parts of a (Multi)LineString as (n, 2) coordinate arrays, or None for no geometry."""
     if geometry is None or (isinstance(geometry, float) and math.isnan(geometry)):
         return None
     if geometry.is_empty:
         return None
+    import shapely
+
     lines = geometry.geoms if geometry.geom_type == "MultiLineString" else [geometry]
-    return [[(float(c[0]), float(c[1])) for c in line.coords] for line in lines]
+    return [shapely.get_coordinates(line) for line in lines]
 
 
 # --- the antimeridian ----------------------------------------------------------------------------
@@ -342,6 +345,11 @@ def _export_parts(parts: Sequence[Sequence[Point]] | None) -> list[list[list[flo
         return None
     out: list[list[list[float]]] = []
     for part in parts:
+        array = np.asarray(part, dtype=float).reshape(-1, 2)
+        if len(array) and bool((np.abs(array[:, 0]) <= 180.0).all()):
+            # the common case, no crossing: round the whole part at once
+            out.append((np.round(array, PRECISION) + 0.0).tolist())
+            continue
         for piece in _split_antimeridian(part):
             out.append([[_num(x), _num(y)] for x, y in piece])
     return out or None
