@@ -52,6 +52,9 @@ PAGE_PRECISION = 4
 AREA_SIMPLIFY_DEGREES = 0.08
 AREA_PRECISION = 2
 INDEX = "index.html"
+#: Stands for the JSON data while folium renders the page (cannot occur in escaped JSON or in
+#: our own markup, which the render check enforces).
+_DATA_SLOT = "<!--trm:data-->"
 
 
 def _asset(name: str) -> str:
@@ -59,6 +62,11 @@ def _asset(name: str) -> str:
 
 
 def json_for_script(value: Any) -> str:
+    """:func:`json_bytes_for_script` as text."""
+    return json_bytes_for_script(value).decode("utf-8")
+
+
+def json_bytes_for_script(value: Any) -> bytes:
     """JSON that is safe inside ``<script type="application/json">`` (and is valid JSON).
 
     ``<``, ``>`` and ``&`` become ``\\u003c`` and friends so no ``</script>`` or ``<!--`` can
@@ -70,8 +78,9 @@ def json_for_script(value: Any) -> str:
     text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     for raw, escaped in ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
                          ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029")):
-        text = text.replace(raw, escaped)
-    return text.decode("utf-8")
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
 
 
 # --- folium plumbing ---------------------------------------------------------------------------
@@ -400,7 +409,7 @@ def render_page(
     hubs: Any | None = None,
 ) -> str:
     """Render one map page of ``frame``'s routes to an HTML string."""
-    return _render(_prepare(frame), places, title, offline, pages, index, areas, hubs)
+    return _render(_prepare(frame), places, title, offline, pages, index, areas, hubs).decode()
 
 
 def _render(
@@ -412,7 +421,7 @@ def _render(
     index: str | None,
     areas: dict[str, dict[str, Any]] | None,
     hubs: Any | None,
-) -> str:
+) -> bytes:
     import folium
 
     data = page_data(routes, places, title, offline, pages, index, areas, hubs)
@@ -429,14 +438,18 @@ def _render(
     header = [f"<title>{html.escape(title)}</title>"]
     if offline:
         header += _leaflet_offline()
-    element = _routes_element(json_for_script(data), _asset("routes.css"), header, fmap)
+    # the data (tens of MB for an atlas) joins the page as bytes after rendering, so that
+    # neither branca's string building nor a str copy of it ever holds it
+    element = _routes_element(_DATA_SLOT, _asset("routes.css"), header, fmap)
     element.add_to(fmap)
     root = fmap.get_root()
     _fix_ids(root)
     text = root.render()
-    if not isinstance(text, str):
-        raise TypeError("folium returned no HTML")
-    return text.rstrip() + "\n"
+    if not isinstance(text, str) or text.count(_DATA_SLOT) != 1:
+        raise TypeError("folium returned no HTML with one data slot")
+    head, tail = text.rstrip().split(_DATA_SLOT)
+    return b"".join((head.encode("utf-8"), json_bytes_for_script(data), tail.encode("utf-8"),
+                     b"\n"))
 
 
 def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
@@ -448,8 +461,7 @@ def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
     base_title = "Trafficking routes: " + "; ".join(sorted(set(frame[C.SOURCE_TITLE])))
     areas = _region_features(places)
     index = folder / INDEX
-    index.write_text(_render(routes, places, base_title, offline, pages, None, areas, hubs),
-                     encoding="utf-8")
+    index.write_bytes(_render(routes, places, base_title, offline, pages, None, areas, hubs))
     written = [index]
     (folder / "commodity").mkdir(exist_ok=True)
     for cid in commodity_ids:
@@ -457,9 +469,8 @@ def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
         used = {key for r in subset for key in r.places}
         title = f"{COMMODITIES[cid].label}: {base_title}"
         path = folder / pages[cid]
-        path.write_text(_render(subset, places[places["place"].isin(used)], title, offline,
-                                {cid: f"{cid}.html"}, "../" + INDEX, areas, hubs),
-                        encoding="utf-8")
+        path.write_bytes(_render(subset, places[places["place"].isin(used)], title, offline,
+                                 {cid: f"{cid}.html"}, "../" + INDEX, areas, hubs))
         written.append(path)
     log.info("wrote %d map pages (%s)", len(written), "offline" if offline else "online tiles")
     return written
