@@ -249,6 +249,8 @@ def routes_frame(
     geometry = _multilines(geoms)
     frame = gpd.GeoDataFrame(records, geometry=geometry, crs="EPSG:4326",
                              columns=[c for c in C.ROUTE_COLUMNS if c != C.GEOMETRY])
+    for column in (C.NOTE, C.SOURCE_URL):  # optional text: None, never pandas 3's NaN
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     log.info("built %d routes (%d drawn) in %d commodities", len(frame),
              sum(g is not None for g in geometry), frame[C.COMMODITY].nunique())
     return frame

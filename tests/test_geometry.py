@@ -276,3 +276,10 @@ def test_failing_sea_router_falls_back_to_the_geodesic(
     (part,) = line_points(f.geometry.iloc[0])
     assert len(part) > 2
     assert shapely.LineString(part).length > 0
+
+
+def test_optional_text_columns_hold_none_not_nan(tmp_path: Path) -> None:
+    with_note = minimal_route(id="with-note", note="a note")
+    without = minimal_route(id="without-note")
+    f = routes_frame(validate([write_catalogue(tmp_path, routes=[with_note, without])]))
+    assert list(f[C.NOTE]) == ["a note", None]

@@ -220,6 +220,7 @@
         ctx.setLineDash([]);
         ctx.fillStyle = colour;
         ctx.beginPath();
+        if (self.model.data.dense && !emphasis) return; // atlas view: arrows on hover only
         groups[colour].forEach(function (pts) { arrowHead(ctx, pts, width + 3); midArrow(ctx, pts, width + 3); });
         ctx.fill();
       });
@@ -255,23 +256,33 @@
     return out;
   };
 
-  /* Grid of 32-px cells listing the segments that cross them, rebuilt after each redraw. */
+  /* Grid of 16-px cells listing the segments that pass through them, rebuilt after each redraw.
+   * A segment is walked in half-cell steps (not its bounding box, which for a long diagonal
+   * would cover thousands of cells); queries look at the 3x3 cells around the pointer, which
+   * covers HIT_PX. Segments off screen are skipped. */
   RouteApp.prototype.grid = function () {
     if (this._grid) return this._grid;
-    var cell = 32, cells = {}, drawn = this.visibleDrawn();
+    var cell = 16, cells = new Map(), drawn = this.visibleDrawn(), size = this.map.getSize();
+    var maxX = size.x + cell, maxY = size.y + cell;
+    function add(key, hit) {
+      var list = cells.get(key);
+      if (list) { if (list[list.length - 1] !== hit) list.push(hit); } else cells.set(key, [hit]);
+    }
     drawn.forEach(function (d, di) {
       d.legs.forEach(function (pts, li) {
         for (var i = 0; i + 3 < pts.length; i += 2) {
-          var x0 = Math.floor(Math.min(pts[i], pts[i + 2]) / cell) - 1;
-          var x1 = Math.floor(Math.max(pts[i], pts[i + 2]) / cell) + 1;
-          var y0 = Math.floor(Math.min(pts[i + 1], pts[i + 3]) / cell) - 1;
-          var y1 = Math.floor(Math.max(pts[i + 1], pts[i + 3]) / cell) + 1;
-          if ((x1 - x0) * (y1 - y0) > 4000) continue; // off-screen giants: skip
-          for (var x = x0; x <= x1; x++) {
-            for (var y = y0; y <= y1; y++) {
-              var key = x + ":" + y;
-              (cells[key] = cells[key] || []).push([di, li, i]);
-            }
+          var ax = pts[i], ay = pts[i + 1], bx = pts[i + 2], by = pts[i + 3];
+          if ((ax < -cell && bx < -cell) || (ax > maxX && bx > maxX) ||
+              (ay < -cell && by < -cell) || (ay > maxY && by > maxY)) continue;
+          var hit = [di, li, i];
+          var steps = Math.ceil(Math.max(Math.abs(bx - ax), Math.abs(by - ay)) / (cell / 2));
+          var last = null;
+          for (var k = 0; k <= steps; k++) {
+            var t = steps ? k / steps : 0;
+            var cx = Math.floor((ax + (bx - ax) * t) / cell), cy = Math.floor((ay + (by - ay) * t) / cell);
+            if (cx < -1 || cy < -1 || cx * cell > maxX || cy * cell > maxY) continue;
+            var key = cx * 100003 + cy;
+            if (key !== last) { add(key, hit); last = key; }
           }
         }
       });
@@ -289,16 +300,21 @@
 
   /* The route nearest to a container point, within HIT_PX. */
   RouteApp.prototype.routeAt = function (containerPoint) {
-    var g = this.grid(), f = this.frame();
+    var g = this.grid();
     var x = containerPoint.x, y = containerPoint.y;
-    var key = Math.floor(x / g.cell) + ":" + Math.floor(y / g.cell);
+    var cx = Math.floor(x / g.cell), cy = Math.floor(y / g.cell);
     var best = null, bestD = HIT_PX;
-    (g.cells[key] || []).forEach(function (hit) {
-      var pts = g.drawn[hit[0]].legs[hit[1]], i = hit[2];
-      var d = segDist(x, y, pts[i], pts[i + 1], pts[i + 2], pts[i + 3]);
-      if (d < bestD) { bestD = d; best = g.drawn[hit[0]].route; }
-    });
-    void f;
+    for (var dx = -1; dx <= 1; dx++) {
+      for (var dy = -1; dy <= 1; dy++) {
+        var list = g.cells.get((cx + dx) * 100003 + cy + dy);
+        if (!list) continue;
+        for (var j = 0; j < list.length; j++) {
+          var hit = list[j], pts = g.drawn[hit[0]].legs[hit[1]], i = hit[2];
+          var d = segDist(x, y, pts[i], pts[i + 1], pts[i + 2], pts[i + 3]);
+          if (d < bestD) { bestD = d; best = g.drawn[hit[0]].route; }
+        }
+      }
+    }
     return best;
   };
 
@@ -531,7 +547,7 @@
         var rows = [
           ["solid", "Stated by the report"],
           ["dashed", "Inferred from another source (or a corridor's waypoints)"],
-          ["arrow", "Arrowheads: direction of the flow, halfway along and at the end of each leg"],
+          ["arrow", data.dense ? "Arrowheads: direction of the flow, shown for the route under the pointer (too many routes to show them all)" : "Arrowheads: direction of the flow, halfway along and at the end of each leg"],
           ["ring", "Ring: the report does not say where the route begins or ends"],
           ["hub", "Hub in " + data.reportingName + ": what passes through it"],
           ["area", "Shaded area: a region stage (shown on hover), not a point"],
