@@ -46,6 +46,7 @@ test: lint typecheck pytest
 
 geodata: $(VENV)/.dev
 	$(PY) -m geodata.build_countries
+	$(PY) -m geodata.build_regions
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/run.py $(ARGS)

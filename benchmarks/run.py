@@ -427,7 +427,7 @@ _GRID_JS = """
   app.routeAt({ x: x, y: y });
   const t2 = performance.now();
   let cells = 0, entries = 0;
-  for (const k in app._grid.cells) { cells++; entries += app._grid.cells[k].length; }
+  app._grid.cells.forEach(function (list) { cells++; entries += list.length; });
   return { firstMs: t1 - t0, againMs: t2 - t1, cells: cells, entries: entries, id: r && r.id };
 }
 """

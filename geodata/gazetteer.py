@@ -195,10 +195,17 @@ class Gazetteer:
         return _shape(self.countries[adm0_a3].geometry)
 
     def shape(self, place: Place) -> Any | None:
-        """The polygon a place covers: a country's own, a region's union; ``None`` for points."""
-        if place.kind in ("country", "region"):
-            return _union(tuple(place.members), self)
-        return None
+        """The polygon a place covers: a country's own, a region's union; ``None`` for points.
+
+        Built-in regions come precomputed from ``data/regions.geojson`` (see
+        :mod:`geodata.build_regions`); any other union is computed here.
+        """
+        if place.kind not in ("country", "region"):
+            return None
+        derived = _derived_regions().get(place.members)
+        if derived is not None:
+            return _shape_cached(derived[1])
+        return union(tuple(place.members), self)
 
     def region_point(self, members: Sequence[str], anchor: Point | None = None) -> Point:
         """The representative point of a union of countries (see the module docstring)."""
@@ -234,7 +241,8 @@ def _shape(geometry: Mapping[str, Any]) -> Any:
     return _shape_cached(json.dumps(geometry, sort_keys=True))
 
 
-def _union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
+def union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
+    """The union of some countries' polygons."""
     import shapely
 
     shapes = [gaz.country_shape(m) for m in members]
@@ -242,6 +250,31 @@ def _union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
 
 
 # --- the built-in gazetteer ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _derived_regions() -> dict[tuple[str, ...], tuple[Point, str]]:
+    """Precomputed points and unions of the built-in regions, keyed by their member tuple.
+
+    A region whose membership is not in the file (a catalogue's own, or an edited definition
+    before ``make geodata``) is simply computed.
+    """
+    try:
+        text = _data("regions.geojson")
+    except FileNotFoundError:
+        return {}
+    out: dict[tuple[str, ...], tuple[Point, str]] = {}
+    for feature in json.loads(text)["features"]:
+        p = feature["properties"]
+        point = (float(p["point"][0]), float(p["point"][1]))
+        out[tuple(p["members"])] = (point, json.dumps(feature["geometry"], sort_keys=True))
+    return out
+
+
+def _derived_point(gaz: Gazetteer, members: tuple[str, ...], anchor: Point | None) -> Point:
+    if anchor is None and members in _derived_regions():
+        return _derived_regions()[members][0]
+    return gaz.region_point(members, anchor)
 
 
 def _data(name: str) -> str:
@@ -308,7 +341,7 @@ def region(
         key=f"region:{slug(name)}",
         name=name,
         kind="region",
-        point=gaz.region_point(members, anchor),
+        point=_derived_point(gaz, members, anchor),
         iso3=iso3,
         members=members,
         source=source,
