@@ -204,7 +204,7 @@ class Gazetteer:
             return None
         derived = _derived_regions().get(place.members)
         if derived is not None:
-            return _shape_cached(derived[1])
+            return _shape(derived[1])
         return union(tuple(place.members), self)
 
     def region_point(self, members: Sequence[str], anchor: Point | None = None) -> Point:
@@ -253,7 +253,7 @@ def union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _derived_regions() -> dict[tuple[str, ...], tuple[Point, str]]:
+def _derived_regions() -> dict[tuple[str, ...], tuple[Point, Mapping[str, Any]]]:
     """Precomputed points and unions of the built-in regions, keyed by their member tuple.
 
     A region whose membership is not in the file (a catalogue's own, or an edited definition
@@ -263,11 +263,11 @@ def _derived_regions() -> dict[tuple[str, ...], tuple[Point, str]]:
         text = _data("regions.geojson")
     except FileNotFoundError:
         return {}
-    out: dict[tuple[str, ...], tuple[Point, str]] = {}
+    out: dict[tuple[str, ...], tuple[Point, Mapping[str, Any]]] = {}
     for feature in json.loads(text)["features"]:
         p = feature["properties"]
         point = (float(p["point"][0]), float(p["point"][1]))
-        out[tuple(p["members"])] = (point, json.dumps(feature["geometry"], sort_keys=True))
+        out[tuple(p["members"])] = (point, feature["geometry"])
     return out
 
 
