@@ -19,6 +19,31 @@
     return node;
   }
 
+  /* A panel with a button that folds its body away. */
+  function collapsible(outerClass, title, bodyClass) {
+    var outer = el("div", outerClass), head = el("button", "trm-toggle", title);
+    head.type = "button";
+    head.setAttribute("aria-expanded", "true");
+    var box = el("div", bodyClass);
+    outer.appendChild(head);
+    outer.appendChild(box);
+    head.addEventListener("click", function () {
+      var open = box.style.display === "none";
+      box.style.display = open ? "" : "none";
+      head.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    return { outer: outer, head: head, box: box };
+  }
+
+  /* One piece of evidence: the section, the verbatim phrase, the coder's summary. */
+  function evidenceBlock(ev) {
+    var q = el("blockquote", "trm-evidence");
+    q.appendChild(el("div", "trm-section", ev.section));
+    q.appendChild(el("div", "trm-phrase", "“" + ev.phrase + "”"));
+    q.appendChild(el("div", "trm-summary", ev.summary));
+    return q;
+  }
+
   /* Web Mercator at zoom 0, in pixels of a 256-px world. */
   function mercX(lon) { return (lon + 180) / 360 * TILE; }
   function mercY(lat) {
@@ -347,13 +372,7 @@
       d.legnotes.forEach(function (n) { box.appendChild(el("div", "trm-note", n)); });
     }
     box.appendChild(el("h4", null, "Evidence"));
-    d.evidence.forEach(function (ev) {
-      var q = el("blockquote", "trm-evidence");
-      q.appendChild(el("div", "trm-section", ev.section));
-      q.appendChild(el("div", "trm-phrase", "“" + ev.phrase + "”"));
-      q.appendChild(el("div", "trm-summary", ev.summary));
-      box.appendChild(q);
-    });
+    d.evidence.forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
     var src = el("div", "trm-source");
     src.appendChild(document.createTextNode("Source: "));
     if (d.url && /^https?:\/\//.test(d.url)) {
@@ -451,21 +470,11 @@
     var Control = L.Control.extend({
       options: { position: "topright" },
       onAdd: function () {
-        var outer = el("div", "trm-control leaflet-bar");
+        var panel = collapsible("trm-control leaflet-bar", "Layers", "trm-control-body");
+        var outer = panel.outer, box = panel.box;
         L.DomEvent.disableClickPropagation(outer);
         L.DomEvent.disableScrollPropagation(outer);
-        var head = el("button", "trm-toggle", "Layers");
-        head.type = "button";
-        head.setAttribute("aria-expanded", "true");
-        outer.appendChild(head);
-        var box = el("div", "trm-control-body");
-        outer.appendChild(box);
-        head.addEventListener("click", function () {
-          var open = box.style.display === "none";
-          box.style.display = open ? "" : "none";
-          head.setAttribute("aria-expanded", open ? "true" : "false");
-        });
-        if (self.map.getSize().x < 900) head.click();
+        if (self.map.getSize().x < 900) panel.head.click();
         box.appendChild(el("div", "trm-title", data.title));
         data.categories.forEach(function (cat) {
           var members = [];
@@ -532,18 +541,8 @@
     var Legend = L.Control.extend({
       options: { position: "bottomleft" },
       onAdd: function () {
-        var outer = el("div", "trm-legend");
-        var head = el("button", "trm-toggle", "Legend");
-        head.type = "button";
-        head.setAttribute("aria-expanded", "true");
-        outer.appendChild(head);
-        var box = el("div", "trm-legend-body");
-        outer.appendChild(box);
-        head.addEventListener("click", function () {
-          var open = box.style.display === "none";
-          box.style.display = open ? "" : "none";
-          head.setAttribute("aria-expanded", open ? "true" : "false");
-        });
+        var panel = collapsible("trm-legend", "Legend", "trm-legend-body");
+        var outer = panel.outer, box = panel.box;
         var rows = [
           ["solid", "Stated by the report"],
           ["dashed", "Inferred from another source (or a corridor's waypoints)"],
@@ -648,13 +647,7 @@
             var note = el("div", "trm-hub-note");
             if (n.commodities.length) note.appendChild(el("div", "trm-meta", n.commodities.join(", ")));
             note.appendChild(el("div", null, n.summary));
-            n.evidence.forEach(function (ev) {
-              var q = el("blockquote", "trm-evidence");
-              q.appendChild(el("div", "trm-section", ev.section));
-              q.appendChild(el("div", "trm-phrase", "“" + ev.phrase + "”"));
-              q.appendChild(el("div", "trm-summary", ev.summary));
-              note.appendChild(q);
-            });
+            n.evidence.forEach(function (ev) { note.appendChild(evidenceBlock(ev)); });
             note.appendChild(el("div", "trm-source", "Source: " + n.title));
             box.appendChild(note);
           });
