@@ -1,0 +1,63 @@
+"""A whole build through the command line: files written, byte-stable, atomic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import build_maps
+from maps import export
+
+EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "png",
+                "routes.geojson", "routes.gpkg"]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    first = tmp_path_factory.mktemp("build") / "out"
+    second = tmp_path_factory.mktemp("build") / "out"
+    assert build_maps.main(["-q", "--out", str(first)]) == 0
+    assert build_maps.main(["-q", "--out", str(second)]) == 0
+    return first, second
+
+
+def test_build_writes_every_output(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    assert sorted(p.name for p in first.iterdir()) == EXPECTED_TOP
+    assert (first / "png" / "overview.png").stat().st_size > 0
+    assert (first / "commodity" / "timber.html").exists()
+    assert (first / "geojson" / "timber.geojson").exists()
+    assert (first / "flowmap" / "locations.csv").exists()
+
+
+def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
+    first, second = two_builds
+    a, b = _tree(first), _tree(second)
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_a_failing_build_leaves_the_previous_output_whole(
+    two_builds: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first, _ = two_builds
+    before = _tree(first)
+
+    def broken(*args: object, **kwargs: object) -> list[Path]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_exports", broken)
+    assert build_maps.main(["-q", "--no-static", "--out", str(first)]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected failure: OSError: disk full" in err
+    assert "previous output is unchanged" in err
+    assert "Traceback" not in err
+    assert _tree(first) == before
+    assert [p.name for p in first.parent.iterdir()] == ["out"]
