@@ -190,10 +190,11 @@ def write_exports(frame: Any, places: Any, folder: Path) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     records = _route_records(frame)
-    written = [_write_geojson(folder / ROUTES_GEOJSON, records)]
-    by_commodity: dict[str, list[dict[str, Any]]] = {}
-    for record in records:
-        by_commodity.setdefault(record[C.COMMODITY], []).append(record)
+    features = [orjson.dumps(_feature(r)) for r in records]  # serialised once, written twice
+    written = [_write_geojson(folder / ROUTES_GEOJSON, features)]
+    by_commodity: dict[str, list[bytes]] = {}
+    for record, feature in zip(records, features, strict=True):
+        by_commodity.setdefault(record[C.COMMODITY], []).append(feature)
     for commodity, subset in sorted(by_commodity.items()):
         if not _SAFE_NAME.fullmatch(commodity):
             raise ValueError(
@@ -369,17 +370,16 @@ def _feature(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _geojson_bytes(records: Sequence[Mapping[str, Any]]) -> bytes:
-    """A FeatureCollection, compact, one Feature per line, trailing newline."""
+def _geojson_bytes(features: Sequence[bytes]) -> bytes:
+    """A FeatureCollection of serialised features, compact, one per line, trailing newline."""
     head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
-    lines = [orjson.dumps(_feature(r)) for r in records]
-    body = b",\n".join(lines)
-    return head[:-1] + b',"features":[\n' + body + (b"\n" if lines else b"") + b"]}\n"
+    body = b",\n".join(features)
+    return head[:-1] + b',"features":[\n' + body + (b"\n" if features else b"") + b"]}\n"
 
 
-def _write_geojson(path: Path, records: Sequence[Mapping[str, Any]]) -> Path:
+def _write_geojson(path: Path, features: Sequence[bytes]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_geojson_bytes(records))
+    path.write_bytes(_geojson_bytes(features))
     return path
 
 
