@@ -249,6 +249,10 @@ def _num(x: float) -> float:
     return round(float(x), PRECISION) + 0.0
 
 
+#: Record key of a route's exported coordinates: split at ±180 and rounded, computed once.
+_EXPORT_COORDS = "_export_coordinates"
+
+
 def _route_records(frame: Any) -> list[dict[str, Any]]:
     """One dict per route: properties in export order, nested objects ordered, plus geometry."""
     records = []
@@ -268,6 +272,7 @@ def _route_records(frame: Any) -> list[dict[str, Any]]:
         props[C.ACTORS] = list(props[C.ACTORS] or [])
         record = {SCHEMA_VERSION_KEY: SCHEMA_VERSION, **props}
         record[C.GEOMETRY] = _unwrapped_parts(row.get(C.GEOMETRY))
+        record[_EXPORT_COORDS] = _export_parts(record[C.GEOMETRY])  # for GeoJSON and GPKG both
         records.append(record)
     records.sort(key=lambda r: r[C.ROUTE_ID])
     return records
@@ -360,7 +365,7 @@ def _export_parts(parts: Sequence[Sequence[Point]] | None) -> list[list[list[flo
 
 
 def _feature(record: Mapping[str, Any]) -> dict[str, Any]:
-    coords = _export_parts(record[C.GEOMETRY])
+    coords = record[_EXPORT_COORDS]
     geometry = None if coords is None else {"type": "MultiLineString", "coordinates": coords}
     return {
         "type": "Feature",
@@ -418,7 +423,7 @@ def _routes_layer(records: Sequence[Mapping[str, Any]]) -> Any:
         for key in GEOJSON_PROPERTIES:
             row[key] = _json_text(record[key]) if key in NESTED_PROPERTIES else record[key]
         rows.append(row)
-        coords = _export_parts(record[C.GEOMETRY])
+        coords = record[_EXPORT_COORDS]
         geoms.append(None if coords is None else shapely.MultiLineString(coords))
     return gpd.GeoDataFrame(rows, columns=list(GEOJSON_PROPERTIES),
                             geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
