@@ -190,7 +190,8 @@ def write_exports(frame: Any, places: Any, folder: Path) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     records = _route_records(frame)
-    features = [orjson.dumps(_feature(r)) for r in records]  # serialised once, written twice
+    # serialised once, written twice; coordinates go from numpy to text without Python lists
+    features = [orjson.dumps(_feature(r), option=orjson.OPT_SERIALIZE_NUMPY) for r in records]
     written = [_write_geojson(folder / ROUTES_GEOJSON, features)]
     by_commodity: dict[str, list[bytes]] = {}
     for record, feature in zip(records, features, strict=True):
@@ -345,19 +346,22 @@ def _split_antimeridian(coords: Sequence[Point]) -> list[list[Point]]:
     return parts
 
 
-def _export_parts(parts: Sequence[Sequence[Point]] | None) -> list[list[list[float]]] | None:
-    """Split every part at the antimeridian and round: the exported MultiLineString coordinates."""
+def _export_parts(parts: Sequence[Any] | None) -> list[Any] | None:
+    """Split every part at the antimeridian and round: the exported MultiLineString parts.
+
+    Returns (n, 2) numpy arrays, which orjson writes directly (``OPT_SERIALIZE_NUMPY``) and
+    shapely takes as they are: no list of lists per coordinate is ever built.
+    """
     if parts is None:
         return None
-    out: list[list[list[float]]] = []
+    out: list[Any] = []
     for part in parts:
         array = np.asarray(part, dtype=float).reshape(-1, 2)
         if len(array) and bool((np.abs(array[:, 0]) <= 180.0).all()):
-            # the common case, no crossing: round the whole part at once
-            out.append((np.round(array, PRECISION) + 0.0).tolist())
+            out.append(np.round(array, PRECISION) + 0.0)  # the common case: no crossing
             continue
-        for piece in _split_antimeridian(part):
-            out.append([[_num(x), _num(y)] for x, y in piece])
+        for piece in _split_antimeridian([(float(x), float(y)) for x, y in array]):
+            out.append(np.array([[_num(x), _num(y)] for x, y in piece], dtype=float))
     return out or None
 
 
