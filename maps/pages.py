@@ -80,7 +80,7 @@ def json_bytes_for_script(value: Any) -> bytes:
     """
     import orjson
 
-    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY)
     for raw, escaped in ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"),
                          ("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029")):
         if raw in text:
@@ -227,13 +227,15 @@ def _prepare(frame: Any) -> list[_Route]:
     return prepared
 
 
-def _thinned(points: Any, step: int) -> list[float]:
-    """Every ``step``-th point of a leg, its last included, as a flat [lon, lat, ...] list."""
+def _thinned(points: Any, step: int) -> Any:
+    """Every ``step``-th point of a leg, its last included, flat: [lon, lat, lon, lat, ...].
+
+    A numpy array: orjson writes it without a Python float object per coordinate.
+    """
     if step > 1 and len(points) > 2:
         keep = np.r_[np.arange(0, len(points) - 1, step), len(points) - 1]
         points = points[keep]
-    flat: list[float] = points.ravel().tolist()
-    return flat
+    return points.ravel()
 
 
 def _lanes(routes: Sequence[_Route]) -> list[list[float]]:
@@ -400,15 +402,13 @@ def _is_hub(place: Any, reporting: list[str]) -> bool:
 
 
 def _bounds(routes: Sequence[_Route]) -> list[list[float]] | None:
-    lons: list[float] = []
-    lats: list[float] = []
-    for route in routes:
-        for leg in route.entry["legs"]:
-            lons += leg["p"][0::2]
-            lats += leg["p"][1::2]
-    if not lons:
+    flat = [leg["p"] for route in routes for leg in route.entry["legs"]]
+    if not flat:
         return None
-    return [[round(min(lats), 3), round(min(lons), 3)], [round(max(lats), 3), round(max(lons), 3)]]
+    points = np.concatenate(flat).reshape(-1, 2)
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
+    return [[round(float(south), 3), round(float(west), 3)],
+            [round(float(north), 3), round(float(east), 3)]]
 
 
 # --- pages -------------------------------------------------------------------------------------
