@@ -170,6 +170,18 @@ def test_layer_control_lists_every_commodity_grouped_by_category(
     assert sorted(tuple(x) for x in listed) == expected
 
 
+def test_legend_keys_every_colour_and_line_style(browser: Any, built: dict[str, Path],
+                                                 builtin_frame: Any) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    legend = page.page.locator(".trm-legend")
+    labels = legend.locator(".trm-legend-colour").all_inner_texts()
+    assert sorted(labels) == sorted(set(builtin_frame[C.COMMODITY_LABEL]))
+    text = legend.inner_text()
+    for phrase in ("Stated by the report", "Inferred from another source", "Arrowheads",
+                   "Line width carries no meaning"):
+        assert phrase in text
+
+
 def test_unticking_a_layer_removes_exactly_its_routes(browser: Any, built: dict[str, Path],
                                                       builtin_frame: Any) -> None:
     page = Page(browser, built["offline"], offline=True)

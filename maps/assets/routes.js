@@ -552,6 +552,17 @@
           ["area", "Shaded area: a region stage (shown on hover), not a point"],
           ["sea", "Leg by sea: follows shipping lanes where computed"]
         ];
+        var colours = el("div", "trm-legend-colours");
+        data.commodities.forEach(function (c) {
+          var item = el("div", "trm-legend-colour");
+          var swatch = el("span", "trm-swatch");
+          swatch.style.background = c.colour;
+          item.appendChild(swatch);
+          item.appendChild(el("span", null, c.label));
+          item.title = c.market + " (" + c.category + ")";
+          colours.appendChild(item);
+        });
+        box.appendChild(colours);
         rows.forEach(function (row) {
           var line = el("div", "trm-legend-row");
           line.appendChild(el("span", "trm-key trm-key-" + row[0]));
