@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from geodata import gazetteer
 from geodata.gazetteer import Gazetteer, GazetteerError, Place
@@ -106,7 +106,25 @@ def resolve_catalogue(
         problems += found
         if not found and reporting is not None:
             out.append(ResolvedRoute(route, stages, cat, reporting, gaz, hubs))
+    for index, raw in cat.invalid_routes:
+        problems += _unknown_places_in_raw(cat, gaz, index, raw)
     return out, problems
+
+
+def _unknown_places_in_raw(cat: LoadedCatalogue, gaz: Gazetteer, index: int,
+                           raw: dict[str, Any]) -> list[Problem]:
+    """Unknown place names of a route that failed type validation (nothing else is checked)."""
+    out: list[Problem] = []
+    route_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    stages = raw.get("stages")
+    for s, stage in enumerate(stages if isinstance(stages, list) else []):
+        name = stage.get("place") if isinstance(stage, dict) else None
+        if isinstance(name, str) and name.strip():
+            try:
+                gaz.resolve(name)
+            except UnknownPlaceError as err:
+                out.append(cat.problem(("routes", index, "stages", s, "place"), str(err), route_id))
+    return out
 
 
 def _resolve_hubs(cat: LoadedCatalogue, gaz: Gazetteer, reporting: Place | None,

@@ -53,6 +53,9 @@ class LoadedCatalogue:
     routes: list[tuple[int, Route]]
     lines: dict[Loc, int] = field(repr=False)
     hubs: list[tuple[int, Hub]] = field(default_factory=list)
+    #: Routes that failed type validation, as written: their place names are still checked
+    #: against the gazetteer, so one wrong type does not hide an unknown place.
+    invalid_routes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -202,12 +205,16 @@ def _validate(
     raw_routes = head.routes if head is not None else _list_or_empty(data.get("routes"))
     raw_places = head.places if head is not None else _list_or_empty(data.get("places"))
     routes: list[tuple[int, Route]] = []
+    invalid: list[tuple[int, dict[str, Any]]] = []
     for i, raw in enumerate(raw_routes):
         loc: Loc = ("routes", i)
         try:
             routes.append((i, Route.model_validate(raw)))
         except ValidationError as err:
             problems += _pydantic_problems(label, err, loc, lines, data)
+            if isinstance(raw, dict):
+                invalid.append((i, raw))
+                problems += _invalid_route_problems(label, lines, i, raw, err)
     places: list[tuple[int, PlaceDecl]] = []
     for i, raw in enumerate(raw_places):
         try:
@@ -223,7 +230,7 @@ def _validate(
             problems += _pydantic_problems(label, err, ("hubs", i), lines, data)
 
     source = head.source if head is not None else _SOURCELESS
-    loaded = LoadedCatalogue(path, source, places, routes, lines, hubs)
+    loaded = LoadedCatalogue(path, source, places, routes, lines, hubs, invalid)
     for index, route in routes:
         problems += _route_problems(loaded, index, route)
     for index, hub in hubs:
@@ -239,6 +246,22 @@ def _list_or_empty(value: Any) -> list[Any]:
 #: a catalogue built on it is never returned, and evidence ``source`` ids are not checked against it.
 _SOURCELESS = Source.model_construct(id="", sha256="", title="", publisher="",
                                      reporting_country="")
+
+
+def _invalid_route_problems(label: str, lines: dict[Loc, int], index: int, raw: dict[str, Any],
+                            err: ValidationError) -> list[Problem]:
+    """Checks that still make sense on a route that failed type validation: the commodity."""
+    commodity_id = raw.get("commodity")
+    route_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    bad_fields = {str(e["loc"][0]) for e in err.errors() if e["loc"]}
+    if not isinstance(commodity_id, str) or "commodity" in bad_fields:
+        return []
+    try:
+        commodities.commodity(commodity_id)
+    except UnknownCommodityError as unknown:
+        loc: Loc = ("routes", index, "commodity")
+        return [Problem(label, _line(lines, loc), route_id, _field_name(loc), str(unknown))]
+    return []
 
 
 def _hub_problems(cat: LoadedCatalogue, index: int, hub: Hub) -> list[Problem]:

@@ -80,3 +80,4 @@ def test_hub_resolves_by_alias_into_the_hubs_frame(tmp_path: Path) -> None:
     assert frame["commodities"].iloc[0] == ["trafficked-persons"]
     assert frame["evidence"].iloc[0][0]["section"] == "PEOPLE"
     assert frame["evidence"].iloc[0][0]["source"] == "hubs"
+
