@@ -117,18 +117,17 @@ def _plan_legs(
     return legs
 
 
-def _leg_points(
-    start: Point, end: Point, mode: str, max_segment_km: float, sea_router: SeaRouter | None
+def _sea_points(
+    start: Point, end: Point, max_segment_km: float, sea_router: SeaRouter
 ) -> tuple[list[Point], str, str | None]:
-    if mode == "sea" and sea_router is not None:
-        try:
-            return sea_router(start, end), "sea-lanes", None
-        except Exception as err:  # any routing failure falls back, loudly
-            log.warning("sea routing failed for %s -> %s (%s); drawing the geodesic instead",
-                        start, end, err)
-            return (geodesic(start, end, max_segment_km), "geodesic-fallback",
-                    "sea route could not be computed; drawn as a great circle")
-    return geodesic(start, end, max_segment_km), "geodesic", None
+    """The shipping-lane path, or on any routing failure the geodesic, loudly."""
+    try:
+        return sea_router(start, end), "sea-lanes", None
+    except Exception as err:  # any routing failure falls back, loudly
+        log.warning("sea routing failed for %s -> %s (%s); drawing the geodesic instead",
+                    start, end, err)
+        return (geodesic(start, end, max_segment_km), "geodesic-fallback",
+                "sea route could not be computed; drawn as a great circle")
 
 
 def _sea_leg(
@@ -158,7 +157,7 @@ def _sea_leg(
         else:
             notes.append(f"port not stated for {place.name}: joined to the shipping lanes "
                          "nearest its representative point")
-    points, routing, note = _leg_points(sea_start, sea_end, "sea", max_segment_km, sea_router)
+    points, routing, note = _sea_points(sea_start, sea_end, max_segment_km, sea_router)
     if note is not None:
         notes.append(note)
     text = "by sea; " + "; ".join(notes) if notes else None

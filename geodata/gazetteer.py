@@ -67,6 +67,13 @@ class Country:
     properties: Mapping[str, Any]
     geometry: Mapping[str, Any] = field(repr=False)
 
+    @functools.cached_property
+    def shape(self) -> Any:
+        """The (simplified) polygon as a shapely geometry, parsed once per country."""
+        import shapely
+
+        return shapely.from_geojson(json.dumps(self.geometry))
+
 
 def normalize(name: str) -> str:
     """The matching form of a name: no accents, case or punctuation."""
@@ -192,7 +199,7 @@ class Gazetteer:
 
     def country_shape(self, adm0_a3: str) -> Any:
         """The country's (simplified) polygon as a shapely geometry."""
-        return _shape(self.countries[adm0_a3].geometry)
+        return self.countries[adm0_a3].shape
 
     def shape(self, place: Place) -> Any | None:
         """The polygon a place covers: a country's own, a region's union; ``None`` for points.
@@ -202,9 +209,8 @@ class Gazetteer:
         """
         if place.kind not in ("country", "region"):
             return None
-        derived = _derived_regions().get(place.members)
-        if derived is not None:
-            return _shape(derived[1])
+        if place.members in _derived_regions():
+            return _derived_shape(place.members)
         return union(tuple(place.members), self)
 
     def region_point(self, members: Sequence[str], anchor: Point | None = None) -> Point:
@@ -228,17 +234,6 @@ class Gazetteer:
         # nudge from the border into the polygon so that "inside" holds after rounding
         inner = nearest_points(nearest.buffer(-0.05) or nearest, inside)[0]
         return (round(inner.x, 5), round(inner.y, 5))
-
-
-@functools.lru_cache(maxsize=4096)
-def _shape_cached(text: str) -> Any:
-    import shapely
-
-    return shapely.from_geojson(text)
-
-
-def _shape(geometry: Mapping[str, Any]) -> Any:
-    return _shape_cached(json.dumps(geometry, sort_keys=True))
 
 
 def union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
@@ -269,6 +264,14 @@ def _derived_regions() -> dict[tuple[str, ...], tuple[Point, Mapping[str, Any]]]
         point = (float(p["point"][0]), float(p["point"][1]))
         out[tuple(p["members"])] = (point, feature["geometry"])
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _derived_shape(members: tuple[str, ...]) -> Any:
+    """A built-in region's precomputed union as a shapely geometry, parsed once."""
+    import shapely
+
+    return shapely.from_geojson(json.dumps(_derived_regions()[members][1]))
 
 
 def _derived_point(gaz: Gazetteer, members: tuple[str, ...], anchor: Point | None) -> Point:

@@ -194,10 +194,9 @@ def _validate(
 ) -> tuple[LoadedCatalogue | None, list[Problem]]:
     label = str(path)
     problems: list[Problem] = []
-    head_input = {k: v for k, v in data.items()}
     head: CatalogueHead | None = None
     try:
-        head = CatalogueHead.model_validate(head_input)
+        head = CatalogueHead.model_validate(data)
     except ValidationError as err:
         problems += _pydantic_problems(label, err, (), lines, data)
 
