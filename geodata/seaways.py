@@ -146,6 +146,12 @@ def _drop_consecutive_duplicates(path: list[Point]) -> list[Point]:
     return kept
 
 
+# Search: searoute's A* (great-circle heuristic) rather than its bidirectional Dijkstra. Both
+# return a shortest path; A* expands fewer nodes: 369 distinct legs of the 10,000-route benchmark
+# took 2.35 s instead of 4.46 s, with not one path different (nor any of 60 random node pairs,
+# nor the built-in catalogue's outputs; measured on this machine). searoute
+# rounds edge weights to 0.1 km, so the heuristic can overestimate by that rounding: a path
+# could in principle differ from Dijkstra's where two lanes' lengths are within metres.
 # searoute's igraph backend gives identical paths 3.4 times faster per leg (1.9 ms against 6.5 ms,
 # 60 random pairs, measured here), but importing igraph costs 0.34 s: it pays off only past ~75
 # uncached sea legs in one build, so the default networkx backend is kept.
@@ -184,7 +190,7 @@ def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
                 # the ports the reports name, not the nearest port searoute knows.
                 include_ports=False,
                 restrictions=list(SEA_RESTRICTIONS),
-                algorithm="dijkstra",  # exact and deterministic; A* is only a speed-up
+                algorithm="astar",  # see the note above _network_path
                 backend="networkx",  # see the note above _network_path on igraph
             )
         coordinates = feature["geometry"]["coordinates"]
