@@ -237,14 +237,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _ordered(obj: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
-    """``obj`` with ``keys`` first, in that order (missing ones as null), then any others sorted."""
-    out = {k: obj.get(k) for k in keys}
-    for k in sorted(set(obj) - set(keys)):
-        out[k] = obj[k]
-    return out
-
-
 def _num(x: float) -> float:
     """Round to :data:`PRECISION` and turn -0.0 into 0.0 (so equal places print equally)."""
     return round(float(x), PRECISION) + 0.0
@@ -255,10 +247,19 @@ _EXPORT_COORDS = "_export_coordinates"
 
 
 def _route_records(frame: Any) -> list[dict[str, Any]]:
-    """One dict per route: properties in export order, nested objects ordered, plus geometry."""
+    """One dict per route: properties in export order, nested objects ordered, plus geometry.
+
+    Values are made plain JSON in one orjson round trip per route (:func:`_plain`) rather than
+    by walking them in Python; the frame's own objects are never modified.
+    """
+    names = [k for k in GEOJSON_PROPERTIES if k != SCHEMA_VERSION_KEY]
+    missing = [None] * len(frame)
+    columns = [frame[k].tolist() if k in frame.columns else missing for k in names]
+    geometry = frame[C.GEOMETRY] if C.GEOMETRY in frame.columns else None
+    parts, exported = _route_parts(geometry, len(frame))
     records = []
-    for row in frame.to_dict(orient="records"):
-        props = {k: _clean(row.get(k)) for k in GEOJSON_PROPERTIES if k != SCHEMA_VERSION_KEY}
+    for values, unwrapped, coords in zip(zip(*columns, strict=True), parts, exported, strict=True):
+        props = _plain(dict(zip(names, values, strict=True)))
         stages = []
         for stage in props[C.STAGES] or []:
             stage = _ordered(stage, STAGE_KEYS)
@@ -272,11 +273,89 @@ def _route_records(frame: Any) -> list[dict[str, Any]]:
         props[C.MODES] = list(props[C.MODES] or [])
         props[C.ACTORS] = list(props[C.ACTORS] or [])
         record = {SCHEMA_VERSION_KEY: SCHEMA_VERSION, **props}
-        record[C.GEOMETRY] = _unwrapped_parts(row.get(C.GEOMETRY))
-        record[_EXPORT_COORDS] = _export_parts(record[C.GEOMETRY])  # for GeoJSON and GPKG both
+        record[C.GEOMETRY] = unwrapped
+        record[_EXPORT_COORDS] = coords  # for GeoJSON and GPKG both
         records.append(record)
     records.sort(key=lambda r: r[C.ROUTE_ID])
     return records
+
+
+def _plain_default(value: Any) -> Any:
+    """What orjson cannot write by itself: other mappings, pandas' missing values, arrays."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"cannot export a value of type {type(value).__name__}")
+
+
+_PLAIN_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
+def _plain(value: Any) -> Any:
+    """A deep copy of ``value`` as plain JSON values: NaN and NA to None, numpy scalars and
+    arrays to numbers and lists, tuples to lists, keys to strings (one orjson round trip)."""
+    return orjson.loads(orjson.dumps(value, default=_plain_default, option=_PLAIN_OPTIONS))
+
+
+def _ordered(obj: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """``obj`` with ``keys`` first, in that order (missing ones as null), then any others sorted.
+
+    ``obj`` itself when it already is in that order (the frame writes them so).
+    """
+    if tuple(obj) == keys:
+        return obj
+    out = {k: obj.get(k) for k in keys}
+    for k in sorted(set(obj) - set(keys)):
+        out[k] = obj[k]
+    return out
+
+
+def _route_parts(geometry: Any, count: int) -> tuple[list[list[Any] | None], list[list[Any] | None]]:
+    """Per route: its lines' coordinates as drawn (unwrapped) and as exported (split, rounded).
+
+    Vectorised over the whole column: one array of every coordinate, rounded once, sliced per
+    line; only lines that leave [-180, 180] go through :func:`_split_antimeridian`.
+    """
+    unwrapped: list[list[Any] | None] = [None] * count
+    exported: list[list[Any] | None] = [None] * count
+    if geometry is None or not count:
+        return unwrapped, exported
+    import shapely
+
+    geoms = np.asarray(geometry.array if hasattr(geometry, "array") else geometry, dtype=object)
+    present = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    lines, owner = shapely.get_parts(geoms[present], return_index=True)
+    coords, line_of = shapely.get_coordinates(lines, return_index=True)
+    if not len(lines):
+        return unwrapped, exported
+    counts = np.bincount(line_of, minlength=len(lines))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    outside = np.zeros(len(lines), dtype=bool)
+    np.logical_or.at(outside, line_of, np.abs(coords[:, 0]) > 180.0)
+    rounded = np.round(coords, PRECISION) + 0.0
+    for line, (route, start, n) in enumerate(zip(present[owner].tolist(), starts.tolist(),
+                                                 counts.tolist(), strict=True)):
+        if not n:
+            continue
+        drawn = coords[start:start + n]
+        if unwrapped[route] is None:
+            unwrapped[route], exported[route] = [], []
+        unwrapped[route].append(drawn)  # type: ignore[union-attr]
+        if outside[line]:
+            for piece in _split_antimeridian(drawn.tolist()):
+                exported[route].append(  # type: ignore[union-attr]
+                    np.round(np.array(piece, dtype=float), PRECISION) + 0.0)
+        else:
+            exported[route].append(rounded[start:start + n])  # type: ignore[union-attr]
+    return unwrapped, exported
 
 
 def _unwrapped_parts(geometry: Any) -> list[Any] | None:
@@ -323,6 +402,11 @@ def _split_antimeridian(coords: Sequence[Point]) -> list[list[Point]]:
     current: list[Point] = []
     sheet: int | None = None
     for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        if current:  # fast path: both ends on the current sheet, so no meridian in between
+            offset = 360.0 * sheet  # type: ignore[operator]
+            if -180.0 <= x0 - offset <= 180.0 and -180.0 <= x1 - offset <= 180.0:
+                current.append((x1 - offset, y1))
+                continue
         lo, hi = min(x0, x1), max(x0, x1)
         cuts: list[Point] = []
         m = math.floor((lo - 180.0) / 360.0) + 1  # the first meridian 180 + 360m above lo
@@ -418,19 +502,34 @@ def _fixed_gpkg_timestamp() -> Iterator[None]:
 
 def _routes_layer(records: Sequence[Mapping[str, Any]]) -> Any:
     import geopandas as gpd
-    import shapely
 
     rows = []
-    geoms = []
     for record in records:
         row = {}
         for key in GEOJSON_PROPERTIES:
             row[key] = _json_text(record[key]) if key in NESTED_PROPERTIES else record[key]
         rows.append(row)
-        coords = record[_EXPORT_COORDS]
-        geoms.append(None if coords is None else shapely.MultiLineString(coords))
+    geoms = _multilinestrings([record[_EXPORT_COORDS] for record in records])
     return gpd.GeoDataFrame(rows, columns=list(GEOJSON_PROPERTIES),
                             geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def _multilinestrings(parts: Sequence[Sequence[Any] | None]) -> Any:
+    """One MultiLineString per entry of ``parts`` (None for None), built in two vectorised calls."""
+    import shapely
+
+    out = np.full(len(parts), None, dtype=object)
+    lines = [(i, line) for i, entry in enumerate(parts) for line in entry or ()]
+    if not lines:
+        return out
+    owner = np.fromiter((i for i, _ in lines), dtype=np.intp, count=len(lines))
+    sizes = np.fromiter((len(line) for _, line in lines), dtype=np.intp, count=len(lines))
+    coords = np.concatenate([np.asarray(line, dtype=float).reshape(-1, 2) for _, line in lines])
+    drawn, dense = np.unique(owner, return_inverse=True)  # shapely wants indices 0..n-1, none missing
+    out[drawn] = shapely.multilinestrings(
+        shapely.linestrings(coords, indices=np.repeat(np.arange(len(lines)), sizes)),
+        indices=dense)
+    return out
 
 
 def _place_layer(places: Any, kinds: Sequence[str], geometry_type: str) -> Any:
@@ -506,7 +605,9 @@ def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 
 def _fmt(x: float) -> str:
-    return f"{_num(x):.{PRECISION}f}"
+    """``x`` with :data:`PRECISION` decimals (correctly rounded), never as ``-0.00000``."""
+    text = f"{x:.{PRECISION}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def _place_index(places: Any) -> dict[str, list[tuple[str, Point]]]:
