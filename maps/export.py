@@ -348,13 +348,13 @@ def _route_parts(geometry: Any, count: int) -> tuple[list[list[Any] | None], lis
         drawn = coords[start:start + n]
         if unwrapped[route] is None:
             unwrapped[route], exported[route] = [], []
-        unwrapped[route].append(drawn)  # type: ignore[union-attr]
+        unwrapped[route].append(drawn)
         if outside[line]:
             for piece in _split_antimeridian(drawn.tolist()):
-                exported[route].append(  # type: ignore[union-attr]
+                exported[route].append(
                     np.round(np.array(piece, dtype=float), PRECISION) + 0.0)
         else:
-            exported[route].append(rounded[start:start + n])  # type: ignore[union-attr]
+            exported[route].append(rounded[start:start + n])
     return unwrapped, exported
 
 
