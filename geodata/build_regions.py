@@ -21,15 +21,14 @@ PRECISION = 5
 def build() -> dict[str, Any]:
     """The FeatureCollection of every built-in region, computed without the derived file."""
     import shapely
-    import yaml
 
     from geodata import gazetteer
 
     gaz = gazetteer.Gazetteer(gazetteer.load_countries())
-    for adm0, names in yaml.safe_load(gazetteer._data("aliases.yaml")).items():
+    for adm0, names in gazetteer._yaml("aliases.yaml").items():
         gaz.alias(f"country:{adm0}", names)
     features = []
-    for entry in yaml.safe_load(gazetteer._data("regions.yaml")):
+    for entry in gazetteer._yaml("regions.yaml"):
         place = gazetteer.region_from_definition(gaz, entry)
         point = gaz.region_point(place.members) if "anchor" not in entry else place.point
         geom = shapely.make_valid(gazetteer.union(place.members, gaz))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import json
 import logging
 import re
 import unicodedata
@@ -29,7 +28,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
+import orjson
+import yaml_rs
 
 from routes.errors import UnknownPlaceError
 
@@ -72,9 +72,10 @@ class Country:
         """The (simplified) polygon as a shapely geometry, parsed once per country."""
         import shapely
 
-        return shapely.from_geojson(json.dumps(self.geometry))
+        return shapely.from_geojson(orjson.dumps(self.geometry))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a catalogue names the same places again and again
 def normalize(name: str) -> str:
     """The matching form of a name: no accents, case or punctuation."""
     text = unicodedata.normalize("NFKD", name)
@@ -259,7 +260,7 @@ def _derived_regions() -> dict[tuple[str, ...], tuple[Point, Mapping[str, Any]]]
     except FileNotFoundError:
         return {}
     out: dict[tuple[str, ...], tuple[Point, Mapping[str, Any]]] = {}
-    for feature in json.loads(text)["features"]:
+    for feature in orjson.loads(text)["features"]:
         p = feature["properties"]
         point = (float(p["point"][0]), float(p["point"][1]))
         out[tuple(p["members"])] = (point, feature["geometry"])
@@ -271,7 +272,7 @@ def _derived_shape(members: tuple[str, ...]) -> Any:
     """A built-in region's precomputed union as a shapely geometry, parsed once."""
     import shapely
 
-    return shapely.from_geojson(json.dumps(_derived_regions()[members][1]))
+    return shapely.from_geojson(orjson.dumps(_derived_regions()[members][1]))
 
 
 def _derived_point(gaz: Gazetteer, members: tuple[str, ...], anchor: Point | None) -> Point:
@@ -280,13 +281,18 @@ def _derived_point(gaz: Gazetteer, members: tuple[str, ...], anchor: Point | Non
     return gaz.region_point(members, anchor)
 
 
+def _yaml(name: str) -> Any:
+    """A data file read as YAML 1.2, like catalogues (its top level is a mapping or a list)."""
+    return yaml_rs.loads(_data(name))
+
+
 def _data(name: str) -> str:
     return (resources.files("geodata") / "data" / name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)
 def load_countries() -> dict[str, Country]:
-    collection = json.loads(_data("countries.geojson"))
+    collection = orjson.loads(_data("countries.geojson"))
     out: dict[str, Country] = {}
     for feature in collection["features"]:
         p = feature["properties"]
@@ -297,15 +303,15 @@ def load_countries() -> dict[str, Country]:
 def builtin() -> Gazetteer:
     """A fresh gazetteer with every built-in place (callers may extend it)."""
     gaz = Gazetteer(load_countries())
-    for adm0, names in yaml.safe_load(_data("aliases.yaml")).items():
+    for adm0, names in _yaml("aliases.yaml").items():
         gaz.alias(f"country:{adm0}", names)
-    for entry in yaml.safe_load(_data("regions.yaml")):
+    for entry in _yaml("regions.yaml"):
         gaz.add(region_from_definition(gaz, entry))
-    for entry in yaml.safe_load(_data("places.yaml")):
+    for entry in _yaml("places.yaml"):
         gaz.add(point_place(gaz, entry["name"], entry["kind"], entry["country"],
                             (entry["lon"], entry["lat"]), entry.get("source"),
                             entry.get("locode"), entry.get("aliases", ())))
-    for entry in yaml.safe_load(_data("corridors.yaml")):
+    for entry in _yaml("corridors.yaml"):
         gaz.add(corridor(gaz, entry["name"], entry["waypoints"], entry["source"],
                          entry.get("aliases", ())))
     return gaz
