@@ -181,6 +181,7 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None) -> dict[
     import pyproj  # noqa: F401
     import shapely  # noqa: F401
 
+    from build_maps import paused_gc
     from geodata.frame import places_frame, routes_frame
     from geodata.gazetteer import Point
     from geodata.resolve import validate
@@ -202,17 +203,18 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None) -> dict[
             sea["seconds"] += time.perf_counter() - s0
             sea["legs"] += 1
 
-    with _timed(stages, "validate"):
-        resolved = validate([catalogue])
-    with _timed(stages, "routes_frame"):
-        frame = routes_frame(resolved, sea_router=router)
-    with _timed(stages, "places_frame"):
-        places = places_frame(resolved)
     dest.mkdir(parents=True, exist_ok=True)
-    with _timed(stages, "pages"):
-        page_files = pages.write_pages(frame, places, dest)
-    with _timed(stages, "exports"):
-        export.write_exports(frame, places, dest)
+    with paused_gc():  # as build_maps.py runs them
+        with _timed(stages, "validate"):
+            resolved = validate([catalogue])
+        with _timed(stages, "routes_frame"):
+            frame = routes_frame(resolved, sea_router=router)
+        with _timed(stages, "places_frame"):
+            places = places_frame(resolved)
+        with _timed(stages, "pages"):
+            page_files = pages.write_pages(frame, places, dest)
+        with _timed(stages, "exports"):
+            export.write_exports(frame, places, dest)
     peak = _vm_hwm_mb()
     points = int(sum(len(g.coords) for geom in frame.geometry if geom is not None
                      for g in geom.geoms))
