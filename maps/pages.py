@@ -22,7 +22,7 @@ import functools
 import html
 import json
 import logging
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -91,6 +91,7 @@ def json_bytes_for_script(value: Any) -> bytes:
 # --- folium plumbing ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _raw_class() -> Any:
     from branca.element import Element
     from jinja2 import Template
@@ -191,7 +192,10 @@ def _prepare(frame: Any) -> list[_Route]:
         stop = (float(ends[hi - 1, 0]), float(ends[hi - 1, 1]))
         by_route.setdefault(int(owner[k]), []).append((coords[lo:hi], start, stop))
     prepared = []
-    for row_index, row in enumerate(frame.itertuples(index=False)):
+    # plain Python lists per column: iterating a pandas column yields its items one call each
+    rows = (_Row(*values) for values in zip(*(frame[c].tolist() for c in _ROW_COLUMNS),
+                                            strict=True))
+    for row_index, row in enumerate(rows):
         stages = getattr(row, C.STAGES)
         drawn = [leg for leg in getattr(row, C.LEGS) if leg[C.LEG_DRAWN]]
         flat = by_route.get(row_index, [])
@@ -227,14 +231,20 @@ def _prepare(frame: Any) -> list[_Route]:
     return prepared
 
 
+#: The frame columns a page entry is made of (:func:`_prepare` reads them as plain lists).
+_ROW_COLUMNS = (C.STAGES, C.LEGS, C.ROUTE_ID, C.LABEL, C.PATH, C.REPORTING_ROLE,
+                C.REPORTING_COUNTRY, C.EVIDENCE, C.ACTORS, C.NOTE, C.SOURCE_TITLE, C.SOURCE_URL,
+                C.MODES, C.COMMODITY)
+_Row = namedtuple("_Row", _ROW_COLUMNS)  # type: ignore[misc]
+
+
 def _thinned(points: Any, step: int) -> Any:
     """Every ``step``-th point of a leg, its last included, flat: [lon, lat, lon, lat, ...].
 
     A numpy array: orjson writes it without a Python float object per coordinate.
     """
     if step > 1 and len(points) > 2:
-        keep = np.r_[np.arange(0, len(points) - 1, step), len(points) - 1]
-        points = points[keep]
+        points = np.concatenate((points[:-1:step], points[-1:]))
     return points.ravel()
 
 
