@@ -190,7 +190,21 @@ def write_exports(frame: Any, places: Any, folder: Path) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     records = _route_records(frame)
-    # serialised once, written twice; coordinates go from numpy to text without Python lists
+    written = _write_geojsons(folder, records)
+    written.append(_write_gpkg(folder / ROUTES_GPKG, records, places))
+    written += _write_flows(folder, records, places)
+    log.info("wrote %d export files for %d routes (%d drawn) in %d commodities", len(written),
+             len(records), sum(r[C.GEOMETRY] is not None for r in records),
+             len({r[C.COMMODITY] for r in records}))
+    return sorted(written)
+
+
+def _write_geojsons(folder: Path, records: Sequence[Mapping[str, Any]]) -> list[Path]:
+    """``routes.geojson`` and one file per commodity, from features serialised once each.
+
+    Coordinates go from numpy to text without Python lists; the serialised features are
+    dropped on return, before the GeoPackage is built.
+    """
     features = [orjson.dumps(_feature(r), option=orjson.OPT_SERIALIZE_NUMPY) for r in records]
     written = [_write_geojson(folder / ROUTES_GEOJSON, features)]
     by_commodity: dict[str, list[bytes]] = {}
@@ -203,11 +217,7 @@ def write_exports(frame: Any, places: Any, folder: Path) -> list[Path]:
                 "digits and hyphens (the ids of routes.commodities)"
             )
         written.append(_write_geojson(folder / COMMODITY_FOLDER / f"{commodity}.geojson", subset))
-    written.append(_write_gpkg(folder / ROUTES_GPKG, records, places))
-    written += _write_flows(folder, records, places)
-    log.info("wrote %d export files for %d routes (%d drawn) in %d commodities", len(written),
-             len(records), sum(r[C.GEOMETRY] is not None for r in records), len(by_commodity))
-    return sorted(written)
+    return written
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -463,16 +473,20 @@ def _feature(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _geojson_bytes(features: Sequence[bytes]) -> bytes:
-    """A FeatureCollection of serialised features, compact, one per line, trailing newline."""
-    head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
-    body = b",\n".join(features)
-    return head[:-1] + b',"features":[\n' + body + (b"\n" if features else b"") + b"]}\n"
-
-
 def _write_geojson(path: Path, features: Sequence[bytes]) -> Path:
+    """A FeatureCollection of serialised features, compact, one per line, trailing newline.
+
+    Written piece by piece: the whole file (55 MB at 10,000 routes) is never one bytes object.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_geojson_bytes(features))
+    head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
+    with path.open("wb") as out:
+        out.write(head[:-1] + b',"features":[\n')
+        for i, feature in enumerate(features):
+            if i:
+                out.write(b",\n")
+            out.write(feature)
+        out.write(b"\n]}\n" if features else b"]}\n")
     return path
 
 
