@@ -5,6 +5,7 @@
     python build_maps.py --check             # validate only, write nothing, print a summary
     python build_maps.py --catalogue mine.yaml --out mymaps --offline
     python build_maps.py --check --catalogue mine.yaml --source-text report.txt
+    python build_maps.py -j 1                # everything in one process (least memory)
 
 Exit status: 0 success, 2 invalid input (every problem is listed), 1 unexpected failure.
 """
@@ -47,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="maps that need no network at all: scripts inlined, no tile layer")
     parser.add_argument("--no-static", action="store_true",
                         help="skip the PNG maps (the slowest output)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                        help="worker processes for sea routing and writing outputs "
+                             "(default: one per CPU; 1 runs everything in this process)")
     parser.add_argument("--quiet", "-q", action="store_true", help="only warnings and errors")
     parser.add_argument("--debug", action="store_true",
                         help="show a traceback on unexpected failures")
@@ -93,6 +97,16 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _run(args: argparse.Namespace) -> int:
     from geodata.resolve import validate
     from routes.catalogue import builtin_catalogues
@@ -114,8 +128,11 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from maps.build import build_all
+    from maps.workers import default_jobs
 
-    written = build_all(resolved, args.out, offline=args.offline, static=not args.no_static)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    written = build_all(resolved, args.out, offline=args.offline, static=not args.no_static,
+                        jobs=jobs)
     log.info("built %d files in %s", len(written), args.out)
     return EXIT_OK
 

@@ -78,7 +78,6 @@ BUILTIN_MAPS_VS_IMPORT = 1.3
 BUILTIN_ALL_VS_IMPORT = 3.0
 HELP_S = 0.3
 
-STAGES = ("validate", "routes_frame", "places_frame", "pages", "exports")
 BLANK_PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUV"
                  "ORK5CYII=")
 
@@ -171,8 +170,24 @@ def _emit(result: dict[str, Any]) -> None:
 # --- the children -------------------------------------------------------------------------------
 
 
-def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None) -> dict[str, Any]:
-    """Our pipeline on one catalogue, each stage timed; imports first, off the clock."""
+def _timed_step(step: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
+    """``step`` wrapped to report its own duration, process and that process's peak RSS."""
+    def run() -> dict[str, Any]:
+        t0 = time.perf_counter()
+        step()
+        return {"seconds": time.perf_counter() - t0, "pid": os.getpid(),
+                "vm_hwm_mb": _vm_hwm_mb() or 0.0}
+    return run
+
+
+def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
+                   jobs: int) -> dict[str, Any]:
+    """Our pipeline on one catalogue, as ``maps.build.build_all`` runs it, each stage timed.
+
+    Imports first, off the clock. With ``jobs`` > 1, sea legs are routed by worker processes
+    (inside the routes_frame stage) and pages and exports are written side by side: their
+    stage times are then each step's own duration, and ``outputs`` is the wall time of both.
+    """
     t0 = time.perf_counter()
     import folium  # noqa: F401  (what the stages import lazily, loaded before the clock)
     import geopandas  # noqa: F401
@@ -185,8 +200,8 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None) -> dict[
     from geodata.frame import places_frame, routes_frame
     from geodata.gazetteer import Point
     from geodata.resolve import validate
-    from maps import export, pages
-    from maps.build import sea_router
+    from maps import export, pages, workers
+    from maps.build import _route_sea_legs, sea_router
 
     imports = time.perf_counter() - t0
     stages: dict[str, float] = {}
@@ -208,20 +223,34 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None) -> dict[
         with _timed(stages, "validate"):
             resolved = validate([catalogue])
         with _timed(stages, "routes_frame"):
+            s0 = time.perf_counter()
+            _route_sea_legs(resolved, jobs)
+            sea["seconds"] += time.perf_counter() - s0
             frame = routes_frame(resolved, sea_router=router)
         with _timed(stages, "places_frame"):
             places = places_frame(resolved)
-        with _timed(stages, "pages"):
-            page_files = pages.write_pages(frame, places, dest)
-        with _timed(stages, "exports"):
-            export.write_exports(frame, places, dest)
-    peak = _vm_hwm_mb()
+        with _timed(stages, "outputs"):
+            steps = workers.run([
+                _timed_step(lambda: export.write_exports(frame, places, dest)),
+                _timed_step(lambda: pages.write_pages(frame, places, dest)),
+            ], jobs)
+    stages["exports"], stages["pages"] = steps[0]["seconds"], steps[1]["seconds"]
+    page_files = [dest / pages.INDEX, *sorted((dest / "commodity").glob("*.html"))]
+    own = _vm_hwm_mb() or 0.0
+    workers_peak: dict[int, float] = {}
+    for step in steps:
+        if step["pid"] != os.getpid():
+            workers_peak[step["pid"]] = max(workers_peak.get(step["pid"], 0.0), step["vm_hwm_mb"])
+    peak = own
     points = int(sum(len(g.coords) for geom in frame.geometry if geom is not None
                      for g in geom.geoms))
     result = {
         "imports": imports,
+        "jobs": jobs,
         "stages": stages,
-        "pipeline": sum(stages.values()),
+        "pipeline": sum(stages[k] for k in ("validate", "routes_frame", "places_frame",
+                                            "outputs")),
+        "rss_sum_mb": own + sum(workers_peak.values()),
         "sea_seconds": sea["seconds"],
         "sea_legs": sea["legs"],
         "vm_hwm_mb": peak,
@@ -634,7 +663,13 @@ def _median_result(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def measure_size(n: int, seed: int, repeat: int, out: Path) -> dict[str, Any]:
+def _default_jobs() -> int:
+    from maps.workers import default_jobs
+
+    return default_jobs()
+
+
+def measure_size(n: int, seed: int, repeat: int, out: Path, jobs: int) -> dict[str, Any]:
     """Generate the N-route catalogue, then run pipeline and baseline ``repeat`` times each."""
     from benchmarks.synthetic import write_catalogue
 
@@ -650,7 +685,7 @@ def measure_size(n: int, seed: int, repeat: int, out: Path) -> dict[str, Any]:
         shutil.rmtree(dest, ignore_errors=True)
         extra = ["--frame-out", str(frame_pickle)] if r == 0 else []
         measured = run_measured(_child_cmd("--child", "pipeline", "--catalogue", str(catalogue),
-                                           "--dest", str(dest), *extra))
+                                           "--dest", str(dest), "--jobs", str(jobs), *extra))
         pipeline_runs.append(child_result(measured, f"pipeline at N={n}"))
         log.info("N=%d run %d: pipeline %.2f s", n, r + 1, pipeline_runs[-1]["pipeline"])
         measured = run_measured(_child_cmd("--child", "explore", "--frame", str(frame_pickle),
@@ -733,31 +768,36 @@ def _mb(n: float) -> str:
 def format_report(result: dict[str, Any], checked: Sequence[Target]) -> str:
     """The tables printed at the end of a run."""
     lines = [f"trafficking-route-mapper benchmark: seed {result['seed']}, median of "
-             f"{result['repeat']} run(s); python {result['python']}, {result['cpus']} CPUs", ""]
+             f"{result['repeat']} run(s); python {result['python']}, {result['cpus']} CPUs, "
+             f"pipeline with {result['jobs']} job(s)", ""]
     head = (f"{'N':>6} {'validate':>9} {'routes_fr':>9} {'(sea)':>7} {'places_fr':>9} "
-            f"{'pages':>7} {'exports':>8} {'PIPELINE':>9} {'EXPLORE':>8} {'ratio':>6} "
-            f"{'imports':>8}")
-    lines += ["Time in seconds (in-process, imports excluded; '(sea)' is inside routes_frame)",
-              head, "-" * len(head)]
+            f"{'(pages)':>8} {'(exports)':>9} {'outputs':>8} {'PIPELINE':>9} {'EXPLORE':>8} "
+            f"{'ratio':>6} {'imports':>8}")
+    lines += ["Time in seconds (in-process, imports excluded; '(sea)' is inside routes_frame;",
+              "pages and exports are written side by side when jobs > 1: 'outputs' is their "
+              "wall time)", head, "-" * len(head)]
     for size in result["sizes"]:
         p, e = size["pipeline"], size["explore"]
         st = p["stages"]
         lines.append(
             f"{size['n']:>6} {st['validate']:>9.3f} {st['routes_frame']:>9.3f} "
-            f"{p['sea_seconds']:>7.3f} {st['places_frame']:>9.3f} {st['pages']:>7.3f} "
-            f"{st['exports']:>8.3f} {p['pipeline']:>9.3f} {e['explore_save']:>8.3f} "
-            f"{p['pipeline'] / e['explore_save']:>5.2f}x {p['imports']:>8.3f}"
+            f"{p['sea_seconds']:>7.3f} {st['places_frame']:>9.3f} {st['pages']:>8.3f} "
+            f"{st['exports']:>9.3f} {st['outputs']:>8.3f} {p['pipeline']:>9.3f} "
+            f"{e['explore_save']:>8.3f} {p['pipeline'] / e['explore_save']:>5.2f}x "
+            f"{p['imports']:>8.3f}"
         )
-    head = (f"{'N':>6} {'legs(sea)':>11} {'points':>9} {'RSS pipe':>9} {'RSS expl':>9} "
-            f"{'overview.html':>14} {'all HTML':>11} {'routes.geojson':>14} {'html/gj':>7} "
-            f"{'explore.html':>13} {'proc pipe':>9} {'proc expl':>9}")
-    lines += ["", "Size and memory (peak RSS of the whole child process, MB; process wall s)",
-              head, "-" * len(head)]
+    head = (f"{'N':>6} {'legs(sea)':>11} {'points':>9} {'RSS pipe':>9} {'(sum)':>7} "
+            f"{'RSS expl':>9} {'overview.html':>14} {'all HTML':>11} {'routes.geojson':>14} "
+            f"{'html/gj':>7} {'explore.html':>13} {'proc pipe':>9} {'proc expl':>9}")
+    lines += ["", "Size and memory (peak RSS in MB of the largest process of the child's tree;",
+              "'(sum)': the pipeline's own peak plus each output worker's, an upper bound of",
+              "their footprint together as pages shared since the fork count in each; process "
+              "wall s)", head, "-" * len(head)]
     for size in result["sizes"]:
         p, e = size["pipeline"], size["explore"]
         lines.append(
             f"{size['n']:>6} {int(p['sea_legs']):>11} {int(p['points']):>9} "
-            f"{p['peak_rss_mb']:>9.1f} {e['peak_rss_mb']:>9.1f} "
+            f"{p['peak_rss_mb']:>9.1f} {p['rss_sum_mb']:>7.0f} {e['peak_rss_mb']:>9.1f} "
             f"{_mb(p['html_bytes']):>14} {_mb(p['html_total_bytes']):>11} "
             f"{_mb(p['geojson_bytes']):>14} {p['html_bytes'] / p['geojson_bytes']:>6.2f}x "
             f"{_mb(e['html_bytes']):>13} {p['process_seconds']:>9.2f} {e['process_seconds']:>9.2f}"
@@ -858,6 +898,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dest", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--frame", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--frame-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help="worker processes of the pipeline, as build_maps.py --jobs "
+                             "(default: one per CPU, as build_maps.py)")
     return parser
 
 
@@ -866,8 +909,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if str(REPO_ROOT) not in sys.path:  # run as a file: make the repository importable
         sys.path.insert(0, str(REPO_ROOT))
+    jobs = args.jobs if args.jobs is not None else _default_jobs()
     if args.child == "pipeline":
-        _emit(child_pipeline(args.catalogue, args.dest, args.frame_out))
+        _emit(child_pipeline(args.catalogue, args.dest, args.frame_out, jobs))
         return 0
     if args.child == "explore":
         _emit(child_explore(args.frame, args.dest))
@@ -886,12 +930,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out if args.out is not None else Path(tempfile.mkdtemp(prefix="trm-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    result: dict[str, Any] = {"seed": args.seed, "repeat": args.repeat,
+    result: dict[str, Any] = {"seed": args.seed, "repeat": args.repeat, "jobs": jobs,
                               "python": platform.python_version(), "cpus": os.cpu_count(),
                               "environment": _environment(), "sizes": []}
     for n in sizes:
         log.info("N=%d: generating and measuring", n)
-        result["sizes"].append(measure_size(n, args.seed, args.repeat, out))
+        result["sizes"].append(measure_size(n, args.seed, args.repeat, out, jobs))
     if not args.no_browser:
         big = result["sizes"][-1]
         commodity, routes = _largest_commodity_and_routes(Path(big["catalogue"]))

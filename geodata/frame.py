@@ -143,16 +143,16 @@ def _sea_leg(
     notes = []
     head: list[Point] = []
     tail: list[Point] = []
-    sea_start, sea_end = start.point, end.point
+    sea_start, sea_end = _sea_ends(start, end)
     for place, is_start in ((start, True), (end, False)):
         if place.kind not in ("country", "region"):
             continue
         if place.gateway is not None:
             name, port = place.gateway
             if is_start:
-                head, sea_start = geodesic(place.point, port, max_segment_km)[:-1], port
+                head = geodesic(place.point, port, max_segment_km)[:-1]
             else:
-                tail, sea_end = geodesic(port, place.point, max_segment_km)[1:], port
+                tail = geodesic(port, place.point, max_segment_km)[1:]
             notes.append(f"port not stated for {place.name}: drawn through {name}, its main port")
         else:
             notes.append(f"port not stated for {place.name}: joined to the shipping lanes "
@@ -162,6 +162,30 @@ def _sea_leg(
         notes.append(note)
     text = "by sea; " + "; ".join(notes) if notes else None
     return head + points + tail, routing, text
+
+
+def _sea_ends(start: Place, end: Place) -> tuple[Point, Point]:
+    """Where a sea leg between two places meets the shipping lanes: an area's gateway port, or
+    else the place's own point (see :func:`_sea_leg`)."""
+    ends = []
+    for place in (start, end):
+        gateway = place.gateway if place.kind in ("country", "region") else None
+        ends.append(gateway[1] if gateway is not None else place.point)
+    return ends[0], ends[1]
+
+
+def sea_requests(routes: Sequence[ResolvedRoute]) -> list[tuple[Point, Point]]:
+    """The (start, end) of every sea leg :func:`routes_frame` will ask its sea router for.
+
+    Lets a caller route them all beforehand (in parallel, say: :mod:`maps.build`), so that
+    building the frame only reads a cache.
+    """
+    requests = []
+    for rr in routes:
+        for a, b in itertools.pairwise(_nodes(rr)):
+            if a.place is not None and b.place is not None and b.by == "sea":
+                requests.append(_sea_ends(a.place, b.place))
+    return requests
 
 
 def route_records(

@@ -25,8 +25,12 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from collections.abc import Iterable, Sequence
 
-__all__ = ["SEA_RESTRICTIONS", "SeaRoutingError", "clear_sea_path_cache", "sea_path"]
+__all__ = [
+    "SEA_RESTRICTIONS", "SeaRoutingError", "clear_sea_path_cache", "remember", "route_keys",
+    "sea_path", "unrouted_keys",
+]
 
 Point = tuple[float, float]
 
@@ -90,8 +94,9 @@ def sea_path(start: Point, end: Point) -> list[Point]:
             )
     if start == end:
         return [start]
+    key = (_cache_key(start), _cache_key(end))
     try:
-        network = _network_path(_cache_key(start), _cache_key(end))
+        network = _ROUTED.get(key) or _network_path(*key)
     except SeaRoutingError as exc:
         # Re-raised to name the caller's points rather than the rounded cache keys, chained to
         # searoute's own exception (if any) rather than to the intermediate one.
@@ -108,6 +113,51 @@ def sea_path(start: Point, end: Point) -> list[Point]:
 def clear_sea_path_cache() -> None:
     """Forget every cached network path (for tests and benchmarks that need a cold cache)."""
     _network_path.cache_clear()
+    _ROUTED.clear()
+
+
+# --- routing many legs at once (in other processes) -----------------------------------------
+
+Key = tuple[Point, Point]
+
+#: Network paths routed beforehand (:func:`remember`), possibly by other processes; read by
+#: :func:`sea_path` before its own cache. Cleared with it.
+_ROUTED: dict[Key, tuple[Point, ...]] = {}
+
+
+def unrouted_keys(pairs: Iterable[tuple[Point, Point]]) -> list[Key]:
+    """The distinct network searches that ``sea_path`` calls on ``pairs`` would make, sorted.
+
+    Pairs that :func:`sea_path` answers without a search (invalid points, ``start == end``)
+    and pairs already remembered are left out.
+    """
+    keys = set()
+    for start, end in pairs:
+        valid = all(math.isfinite(v) for v in (*start, *end)) and all(
+            -90.0 <= lat <= 90.0 for lat in (start[1], end[1]))
+        if valid and start != end:
+            keys.add((_cache_key(start), _cache_key(end)))
+    return sorted(key for key in keys if key not in _ROUTED)
+
+
+def route_keys(keys: Sequence[Key]) -> list[tuple[Key, tuple[Point, ...] | None]]:
+    """The network path of every key, or None where routing fails (:func:`sea_path` then
+    tries again and reports the failure itself). Runs in any process: results are plain data.
+    """
+    out: list[tuple[Key, tuple[Point, ...] | None]] = []
+    for key in keys:
+        try:
+            out.append((key, _network_path(*key)))
+        except SeaRoutingError:
+            out.append((key, None))
+    return out
+
+
+def remember(results: Iterable[tuple[Key, tuple[Point, ...] | None]]) -> None:
+    """Keep network paths routed elsewhere (:func:`route_keys`) for :func:`sea_path`."""
+    for key, nodes in results:
+        if nodes is not None:
+            _ROUTED[key] = nodes
 
 
 def _cache_key(point: Point) -> Point:

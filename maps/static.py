@@ -42,7 +42,7 @@ import functools
 import logging
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,13 @@ def write_pngs(frame: Any, places: Any, folder: Path) -> list[Path]:
     ``places`` is accepted for symmetry with the other writers; leg ends and their names come
     from the frame itself. Returns the written paths, sorted.
     """
+    return sorted(step() for step in png_steps(frame, folder))
+
+
+def png_steps(frame: Any, folder: Path) -> list[Callable[[], Path]]:
+    """One callable per PNG map of :func:`write_pngs`, the overview first; each writes its file
+    and returns its path. They share what is prepared here and may run in any order or
+    process (:mod:`maps.workers`)."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401 (fail early)
 
@@ -125,28 +132,33 @@ def write_pngs(frame: Any, places: Any, folder: Path) -> list[Path]:
     legs = _legs(frame)
     labels = {str(r[C.COMMODITY]): str(r[C.COMMODITY_LABEL])
               for r in frame[[C.COMMODITY, C.COMMODITY_LABEL]].to_dict(orient="records")}
-    sources = _source_line(frame)
     markets = {str(r[C.COMMODITY]): str(r[C.MARKET_LABEL])
                for r in frame[[C.COMMODITY, C.MARKET_LABEL]].to_dict(orient="records")}
     sources = _source_line(frame)
     where = _reported_for(frame)
-    written = []
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update({"lines.scale_dashes": False, "path.simplify": False})
-        drawn_routes = int(frame.geometry.notna().sum())
-        written.append(_render(legs, labels, f"Trafficking routes{where}, all commodities",
-                               _count_line(drawn_routes, len(frame)), sources,
-                               out / f"{OVERVIEW}.png"))
-        for commodity in sorted({leg.commodity for leg in legs}):
-            rows = frame[frame[C.COMMODITY] == commodity]
-            n_drawn = int(rows.geometry.notna().sum())
-            subset = [leg for leg in legs if leg.commodity == commodity]
-            subtitle = f"{markets[commodity]} · {_count_line(n_drawn, len(rows))}"
-            written.append(_render(subset, labels, f"{labels[commodity]}: routes{where}",
-                                   subtitle, sources, out / f"{commodity}.png"))
-    log.info("wrote %d PNG maps (%d drawn legs)", len(written), len(legs))
-    return sorted(written)
+
+    def step(subset: list[_Leg], title: str, subtitle: str, path: Path) -> Callable[[], Path]:
+        def render() -> Path:
+            with matplotlib.rc_context():
+                matplotlib.rcdefaults()
+                matplotlib.rcParams.update({"lines.scale_dashes": False, "path.simplify": False})
+                written = _render(subset, labels, title, subtitle, sources, path)
+            log.debug("wrote %s (%d drawn legs)", path, len(subset))
+            return written
+        return render
+
+    drawn_routes = int(frame.geometry.notna().sum())
+    steps = [step(legs, f"Trafficking routes{where}, all commodities",
+                  _count_line(drawn_routes, len(frame)), out / f"{OVERVIEW}.png")]
+    for commodity in sorted({leg.commodity for leg in legs}):
+        rows = frame[frame[C.COMMODITY] == commodity]
+        n_drawn = int(rows.geometry.notna().sum())
+        steps.append(step([leg for leg in legs if leg.commodity == commodity],
+                          f"{labels[commodity]}: routes{where}",
+                          f"{markets[commodity]} · {_count_line(n_drawn, len(rows))}",
+                          out / f"{commodity}.png"))
+    log.info("%d PNG maps to write (%d drawn legs)", len(steps), len(legs))
+    return steps
 
 
 def _reported_for(frame: Any) -> str:

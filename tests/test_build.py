@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 import build_maps
-from maps import export
+from geodata import seaways
+from geodata.seaways import clear_sea_path_cache
+from maps import build, export
 
 EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "png",
                 "routes.geojson", "routes.gpkg"]
@@ -20,10 +23,16 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The built-in build twice: in one process, then with two workers (sea legs included)."""
     first = tmp_path_factory.mktemp("build") / "out"
     second = tmp_path_factory.mktemp("build") / "out"
-    assert build_maps.main(["-q", "--out", str(first)]) == 0
-    assert build_maps.main(["-q", "--out", str(second)]) == 0
+    assert build_maps.main(["-q", "--jobs", "1", "--out", str(first)]) == 0
+    clear_sea_path_cache()
+    # the built-in catalogue has too few sea legs to route them in workers by default
+    with mock.patch.object(build, "PARALLEL_SEA_SEARCHES", 1):
+        assert build_maps.main(["-q", "--jobs", "2", "--out", str(second)]) == 0
+    assert seaways._ROUTED, "the second build routed its sea legs in workers"
+    clear_sea_path_cache()
     return first, second
 
 
@@ -36,7 +45,9 @@ def test_build_writes_every_output(two_builds: tuple[Path, Path]) -> None:
     assert (first / "flowmap" / "locations.csv").exists()
 
 
-def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
+def test_two_builds_are_byte_identical_whatever_the_number_of_jobs(
+    two_builds: tuple[Path, Path],
+) -> None:
     first, second = two_builds
     a, b = _tree(first), _tree(second)
     assert sorted(a) == sorted(b)

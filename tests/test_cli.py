@@ -152,3 +152,13 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
         build_maps.main(["--chekc"])
     assert info.value.code == 2
     assert "unrecognized arguments: --chekc" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(capsys: pytest.CaptureFixture[str],
+                                              value: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        build_maps.main(["--jobs", value])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --jobs/-j: expected a whole number of at least 1, got '{value}'" in err
