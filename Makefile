@@ -47,6 +47,7 @@ test: lint typecheck pytest
 geodata: $(VENV)/.dev
 	$(PY) -m geodata.build_countries
 	$(PY) -m geodata.build_regions
+	$(PY) -m geodata.build_seaways
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/run.py $(ARGS)

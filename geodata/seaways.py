@@ -18,14 +18,22 @@ geojson, and its first route loads a 1.8 MB Python literal of ~9,700 nodes and ~
 builds a k-d tree over them (roughly 0.1 s each, networkx being most of the import; measured by
 ``benchmarks/sea_legs.py``). Code paths that never draw a sea leg (catalogue validation,
 ``--help``) should not pay for that.
+
+Between two of the points where built-in places meet the lanes (gateway ports, ports, cities),
+the path is read from a table of shortest-path trees derived from the same network
+(``data/sea_paths.npz``, :mod:`geodata.build_seaways`): no search and no network to load.
+Any other point, or another ``searoute`` version than the table's, goes to ``searoute``.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "SEA_RESTRICTIONS", "SeaRoutingError", "clear_sea_path_cache", "remember", "route_keys",
@@ -33,6 +41,8 @@ __all__ = [
 ]
 
 Point = tuple[float, float]
+
+log = logging.getLogger(__name__)
 
 #: Output precision in decimal places (1e-5 degree is about 1 m: finer than the network is
 #: accurate, coarse enough to keep exported GeoJSON small and diffs stable).
@@ -96,7 +106,7 @@ def sea_path(start: Point, end: Point) -> list[Point]:
         return [start]
     key = (_cache_key(start), _cache_key(end))
     try:
-        network = _ROUTED.get(key) or _network_path(*key)
+        network = _ROUTED.get(key) or _table_path(*key) or _network_path(*key)
     except SeaRoutingError as exc:
         # Re-raised to name the caller's points rather than the rounded cache keys, chained to
         # searoute's own exception (if any) rather than to the intermediate one.
@@ -128,8 +138,8 @@ _ROUTED: dict[Key, tuple[Point, ...]] = {}
 def unrouted_keys(pairs: Iterable[tuple[Point, Point]]) -> list[Key]:
     """The distinct network searches that ``sea_path`` calls on ``pairs`` would make, sorted.
 
-    Pairs that :func:`sea_path` answers without a search (invalid points, ``start == end``)
-    and pairs already remembered are left out.
+    Pairs that :func:`sea_path` answers without a search (invalid points, ``start == end``,
+    both ends in the table of built-in ports) and pairs already remembered are left out.
     """
     keys = set()
     for start, end in pairs:
@@ -137,7 +147,7 @@ def unrouted_keys(pairs: Iterable[tuple[Point, Point]]) -> list[Key]:
             -90.0 <= lat <= 90.0 for lat in (start[1], end[1]))
         if valid and start != end:
             keys.add((_cache_key(start), _cache_key(end)))
-    return sorted(key for key in keys if key not in _ROUTED)
+    return sorted(key for key in keys if key not in _ROUTED and _table_path(*key) is None)
 
 
 def route_keys(keys: Sequence[Key]) -> list[tuple[Key, tuple[Point, ...] | None]]:
@@ -205,6 +215,79 @@ def _drop_consecutive_duplicates(path: list[Point]) -> list[Point]:
 # searoute's igraph backend gives identical paths 3.4 times faster per leg (1.9 ms against 6.5 ms,
 # 60 random pairs, measured here), but importing igraph costs 0.34 s: it pays off only past ~75
 # uncached sea legs in one build, so the default networkx backend is kept.
+
+
+# --- the table of paths between built-in ports --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    nodes: list[Point]  # network nodes, as searoute has them
+    node_of: dict[Point, int]  # endpoint key -> its snapped node
+    preds: Any  # (roots, nodes) int16: predecessor on the shortest path from the root, or -1
+    row_of: dict[int, int]  # root node -> row of preds
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> _Table | None:
+    """The shipped table (:mod:`geodata.build_seaways`), or None when it does not apply."""
+    from importlib import metadata, resources
+
+    import numpy as np
+
+    try:
+        with (resources.files("geodata") / "data" / "sea_paths.npz").open("rb") as f:
+            z = np.load(f, allow_pickle=False)
+            arrays = {name: z[name] for name in z.files}
+        installed = metadata.version("searoute")
+    except (OSError, ValueError, KeyError, metadata.PackageNotFoundError) as err:
+        log.debug("no table of sea paths (%s): every sea leg is searched", err)
+        return None
+    made_for = (str(arrays["searoute_version"]), tuple(str(r) for r in arrays["restrictions"]))
+    if made_for != (installed, SEA_RESTRICTIONS):
+        log.debug("the table of sea paths was derived for searoute %s with restrictions %s, "
+                  "not %s with %s: every sea leg is searched", *made_for, installed,
+                  SEA_RESTRICTIONS)
+        return None
+    nodes = [(float(x), float(y)) for x, y in arrays["nodes"].tolist()]
+    node_of = {(float(x), float(y)): int(n)
+               for (x, y), n in zip(arrays["endpoints"].tolist(),
+                                    arrays["endpoint_nodes"].tolist(), strict=True)}
+    row_of = {int(root): row for row, root in enumerate(arrays["roots"].tolist())}
+    return _Table(nodes, node_of, arrays["preds"], row_of)
+
+
+def _table_path(origin: Point, destination: Point) -> tuple[Point, ...] | None:
+    """The network path between two table endpoints as :func:`_network_path` gives it, or None.
+
+    Longitudes get searoute's own normalisation (each node within 180 degrees of the one
+    before) before rounding, so the points are those a search would return.
+    """
+    table = _table()
+    if table is None:
+        return None
+    source, target = table.node_of.get(origin), table.node_of.get(destination)
+    if source is None or target is None or source not in table.row_of:
+        return None
+    preds = table.preds[table.row_of[source]]
+    path = [target]
+    while path[-1] != source:
+        before = int(preds[path[-1]])
+        if before < 0 or len(path) > len(table.nodes):
+            return None  # unreachable: let searoute say why
+        path.append(before)
+    out: list[Point] = []
+    previous: float | None = None
+    for i in reversed(path):
+        lon, lat = table.nodes[i]
+        if previous is not None:
+            if previous - lon < -180.0:
+                lon -= 360.0
+            elif previous - lon > 180.0:
+                lon += 360.0
+        out.append((round(lon, PRECISION) + 0.0, round(lat, PRECISION) + 0.0))
+        previous = lon
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
