@@ -23,15 +23,18 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The built-in build twice: in one process, then with two workers (sea legs included)."""
+    """The built-in build twice: in one process with the table of sea paths, then with two
+    workers searching its sea legs (as for ports outside the table)."""
     first = tmp_path_factory.mktemp("build") / "out"
     second = tmp_path_factory.mktemp("build") / "out"
     assert build_maps.main(["-q", "--jobs", "1", "--out", str(first)]) == 0
     clear_sea_path_cache()
-    # the built-in catalogue has too few sea legs to route them in workers by default
-    with mock.patch.object(build, "PARALLEL_SEA_SEARCHES", 1):
+    # without the table; and the built-in catalogue has too few sea legs to route them in
+    # workers by default
+    with mock.patch.object(seaways, "_table", return_value=None), \
+            mock.patch.object(build, "PARALLEL_SEA_SEARCHES", 1):
         assert build_maps.main(["-q", "--jobs", "2", "--out", str(second)]) == 0
-    assert seaways._ROUTED, "the second build routed its sea legs in workers"
+        assert seaways._ROUTED, "the second build routed its sea legs in workers"
     clear_sea_path_cache()
     return first, second
 
