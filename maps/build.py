@@ -32,9 +32,8 @@ def build_all(
     with staged_output(out) as stage:
         # the longest steps first, so that the shorter ones fill in beside them
         steps: list[Callable[[], Iterable[Path]]] = [
-            functools.partial(export.write_exports, frame, places, stage),
-            functools.partial(pages.write_pages, frame, places, stage, offline=offline,
-                              hubs=hubs),
+            *export.export_steps(frame, places, stage, parts=jobs),
+            *pages.page_steps(frame, places, stage, offline=offline, hubs=hubs, parts=jobs),
         ]
         if static:
             from maps import static as static_maps

@@ -92,7 +92,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,15 +188,39 @@ def write_exports(frame: Any, places: Any, folder: Path) -> list[Path]:
     ``frame`` is the hand-off GeoDataFrame (:func:`geodata.frame.routes_frame`), ``places`` the
     places frame beside it. Returns the written paths, sorted.
     """
+    (step,) = export_steps(frame, places, folder)
+    return step()
+
+
+def export_steps(frame: Any, places: Any, folder: Path,
+                 parts: int = 1) -> list[Callable[[], list[Path]]]:
+    """:func:`write_exports` as independent steps (:mod:`maps.workers`): one, or with
+    ``parts`` >= 2 two of about equal cost (the GeoPackage; the GeoJSON and CSV files), each
+    preparing the route records itself. The files are the same bytes either way."""
     folder.mkdir(parents=True, exist_ok=True)
-    records = _route_records(frame)
-    written = _write_geojsons(folder, records)
-    written.append(_write_gpkg(folder / ROUTES_GPKG, records, places))
-    written += _write_flows(folder, records, places)
-    log.info("wrote %d export files for %d routes (%d drawn) in %d commodities", len(written),
-             len(records), sum(r[C.GEOMETRY] is not None for r in records),
-             len({r[C.COMMODITY] for r in records}))
-    return sorted(written)
+
+    def done(written: list[Path], records: Sequence[Mapping[str, Any]]) -> list[Path]:
+        log.info("wrote %d export files for %d routes (%d drawn) in %d commodities",
+                 len(written), len(records), sum(r[C.GEOMETRY] is not None for r in records),
+                 len({r[C.COMMODITY] for r in records}))
+        return sorted(written)
+
+    def everything() -> list[Path]:
+        records = _route_records(frame)
+        written = _write_geojsons(folder, records)
+        written.append(_write_gpkg(folder / ROUTES_GPKG, records, places))
+        return done(written + _write_flows(folder, records, places), records)
+
+    def text_files() -> list[Path]:
+        records = _route_records(frame)
+        return done(_write_geojsons(folder, records) + _write_flows(folder, records, places),
+                    records)
+
+    def geopackage() -> list[Path]:
+        records = _route_records(frame)
+        return done([_write_gpkg(folder / ROUTES_GPKG, records, places)], records)
+
+    return [everything] if parts <= 1 else [text_files, geopackage]
 
 
 def _write_geojsons(folder: Path, records: Sequence[Mapping[str, Any]]) -> list[Path]:

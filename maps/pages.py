@@ -23,7 +23,7 @@ import html
 import json
 import logging
 from collections import Counter, defaultdict, namedtuple
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -133,6 +133,17 @@ def _routes_element(payload: str, css: str, header: list[str], map_name_holder: 
     return RouteLayers()  # type: ignore[no-untyped-call]
 
 
+@functools.lru_cache(maxsize=1)
+def _tile_provider() -> Any:
+    """:data:`TILES` as an xyzservices provider: given a URL string, folium first looks it up
+    among the thousand providers xyzservices knows by name (6 ms a page, most of a small
+    commodity page's time); given a provider, it only builds the same URL from it."""
+    import xyzservices
+
+    return xyzservices.TileProvider(name="trm-base-map", url=TILES, attribution=TILES_ATTRIBUTION,
+                                    subdomains="abcd", max_zoom=19)
+
+
 def _fix_ids(root: Any) -> None:
     """Replace folium's random element ids by ids derived from the tree position."""
     counter = 0
@@ -174,8 +185,11 @@ class _Route:
     places: list[str]  # gazetteer keys of the route's stages
 
 
-def _prepare(frame: Any) -> list[_Route]:
-    """Page entries of every route of ``frame``, coordinates rounded in one vectorized pass."""
+def _prepare(frame: Any, thin: int | None = None) -> list[_Route]:
+    """Page entries of every route of ``frame``, coordinates rounded in one vectorized pass.
+
+    Geodesic legs keep every ``thin``-th point (default: by the size of ``frame``).
+    """
     import shapely
 
     geoms = frame.geometry.values
@@ -184,7 +198,8 @@ def _prepare(frame: Any) -> list[_Route]:
     coords = np.round(coords, PAGE_PRECISION) + 0.0
     bounds = np.searchsorted(part_of, np.arange(len(parts) + 1))
     by_route: dict[int, list[tuple[Any, tuple[float, float], tuple[float, float]]]] = {}
-    thin = DENSE_THINNING if len(frame) > DENSE_ROUTES else 1
+    if thin is None:
+        thin = DENSE_THINNING if len(frame) > DENSE_ROUTES else 1
     ends = np.round(coords, 2)
     for k in range(len(parts)):
         lo, hi = int(bounds[k]), int(bounds[k + 1])
@@ -459,8 +474,8 @@ def _render(
     fmap = RouteMap(location=[30, 10], zoom_start=3, tiles=None, control_scale=True,
                     world_copy_jump=False, min_zoom=2, max_zoom=10)
     if not offline:
-        folium.TileLayer(TILES, attr=TILES_ATTRIBUTION, name="Base map", control=False,
-                         subdomains="abcd", max_zoom=19).add_to(fmap)
+        folium.TileLayer(_tile_provider(), attr=TILES_ATTRIBUTION, name="Base map",
+                         control=False, subdomains="abcd", max_zoom=19).add_to(fmap)
     header = [f"<title>{html.escape(title)}</title>"]
     if offline:
         header += _leaflet_offline()
@@ -481,22 +496,55 @@ def _render(
 def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
                 hubs: Any | None = None) -> list[Path]:
     """Write ``index.html`` (every commodity) and ``commodity/<id>.html`` (one each)."""
-    routes = _prepare(frame)
-    commodity_ids = sorted({r.commodity for r in routes}, key=list(COMMODITIES).index)
+    written = [path for step in page_steps(frame, places, folder, offline, hubs) for path in step()]
+    log.info("wrote %d map pages (%s)", len(written), "offline" if offline else "online tiles")
+    return written
+
+
+def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
+               hubs: Any | None = None, parts: int = 1) -> list[Callable[[], list[Path]]]:
+    """:func:`write_pages` as ``parts`` independent steps (:mod:`maps.workers`): with more than
+    one, the overview is one step and the commodity pages are dealt into the others, each
+    step preparing only the routes it draws. The pages are the same bytes either way."""
+    from maps.workers import chunks
+
+    commodity_ids = sorted(set(frame[C.COMMODITY]), key=list(COMMODITIES).index)
     pages = {cid: f"commodity/{cid}.html" for cid in commodity_ids}
     base_title = "Trafficking routes: " + "; ".join(sorted(set(frame[C.SOURCE_TITLE])))
-    areas = _region_features(places)
-    index = folder / INDEX
-    index.write_bytes(_render(routes, places, base_title, offline, pages, None, areas, hubs))
-    written = [index]
-    (folder / "commodity").mkdir(exist_ok=True)
-    for cid in commodity_ids:
+    # thinning follows the whole build, so a commodity page draws what the overview draws
+    thin = DENSE_THINNING if len(frame) > DENSE_ROUTES else 1
+    (folder / "commodity").mkdir(parents=True, exist_ok=True)
+
+    def overview(routes: Sequence[_Route], areas: dict[str, dict[str, Any]]) -> Path:
+        index = folder / INDEX
+        index.write_bytes(_render(routes, places, base_title, offline, pages, None, areas, hubs))
+        return index
+
+    def commodity_page(cid: str, routes: Sequence[_Route],
+                       areas: dict[str, dict[str, Any]]) -> Path:
         subset = [r for r in routes if r.commodity == cid]
         used = {key for r in subset for key in r.places}
         title = f"{COMMODITIES[cid].label}: {base_title}"
         path = folder / pages[cid]
         path.write_bytes(_render(subset, places[places["place"].isin(used)], title, offline,
                                  {cid: f"{cid}.html"}, "../" + INDEX, areas, hubs))
-        written.append(path)
-    log.info("wrote %d map pages (%s)", len(written), "offline" if offline else "online tiles")
-    return written
+        return path
+
+    def everything() -> list[Path]:
+        routes, areas = _prepare(frame, thin), _region_features(places)
+        return [overview(routes, areas),
+                *(commodity_page(cid, routes, areas) for cid in commodity_ids)]
+
+    def overview_only() -> list[Path]:
+        return [overview(_prepare(frame, thin), _region_features(places))]
+
+    def commodities_only(ids: list[str]) -> Callable[[], list[Path]]:
+        def run() -> list[Path]:
+            routes = _prepare(frame[frame[C.COMMODITY].isin(ids)], thin)
+            areas = _region_features(places)
+            return [commodity_page(cid, routes, areas) for cid in ids]
+        return run
+
+    if parts <= 1 or not commodity_ids:
+        return [everything]
+    return [overview_only, *(commodities_only(ids) for ids in chunks(commodity_ids, parts))]

@@ -64,11 +64,11 @@ def test_a_failing_build_leaves_the_previous_output_whole(
     first, _ = two_builds
     before = _tree(first)
 
-    def broken(*args: object, **kwargs: object) -> list[Path]:
+    def broken(*args: object, **kwargs: object) -> Path:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export, "write_exports", broken)
-    assert build_maps.main(["-q", "--no-static", "--out", str(first)]) == 1
+    monkeypatch.setattr(export, "_write_gpkg", broken)  # in a worker process, with -j 2
+    assert build_maps.main(["-q", "--no-static", "-j", "2", "--out", str(first)]) == 1
     err = capsys.readouterr().err
     assert "unexpected failure: OSError: disk full" in err
     assert "previous output is unchanged" in err
