@@ -197,11 +197,11 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
     import shapely  # noqa: F401
 
     from build_maps import paused_gc
-    from geodata.frame import places_frame, routes_frame
+    from geodata.frame import hubs_frame, places_frame, routes_frame
     from geodata.gazetteer import Point
     from geodata.resolve import validate
     from maps import export, pages, workers
-    from maps.build import _route_sea_legs, sea_router
+    from maps.build import _route_sea_legs, output_steps, sea_router
 
     imports = time.perf_counter() - t0
     stages: dict[str, float] = {}
@@ -230,11 +230,12 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
         with _timed(stages, "places_frame"):
             places = places_frame(resolved)
         with _timed(stages, "outputs"):
-            steps = workers.run([
-                _timed_step(lambda: export.write_exports(frame, places, dest)),
-                _timed_step(lambda: pages.write_pages(frame, places, dest)),
-            ], jobs)
-    stages["exports"], stages["pages"] = steps[0]["seconds"], steps[1]["seconds"]
+            named = output_steps(frame, places, dest, offline=False, static=False,
+                                 hubs=hubs_frame(resolved), jobs=jobs)
+            steps = workers.run([_timed_step(step) for _, step in named], jobs)
+    for kind in ("exports", "pages"):  # each kind's own time, summed over its steps
+        stages[kind] = sum(t["seconds"] for (k, _), t in zip(named, steps, strict=True)
+                           if k == kind)
     page_files = [dest / pages.INDEX, *sorted((dest / "commodity").glob("*.html"))]
     own = _vm_hwm_mb() or 0.0
     workers_peak: dict[int, float] = {}

@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from geodata.frame import SeaRouter, hubs_frame, places_frame, routes_frame, sea_requests
 from geodata.resolve import ResolvedRoute
@@ -23,30 +24,51 @@ def build_all(
     With ``jobs`` > 1, sea legs are routed and the outputs written in up to that many forked
     processes at once (:mod:`maps.workers`); the files are the same bytes either way.
     """
-    from maps import export, pages, workers
+    from maps import workers
 
     _route_sea_legs(resolved, jobs)
     frame = routes_frame(resolved, sea_router=sea_router())
     places = places_frame(resolved)
     hubs = hubs_frame(resolved)
     with staged_output(out) as stage:
-        # the longest steps first, so that the shorter ones fill in beside them
-        steps: list[Callable[[], Iterable[Path]]] = [
-            *export.export_steps(frame, places, stage, parts=jobs),
-            *pages.page_steps(frame, places, stage, offline=offline, hubs=hubs, parts=jobs),
-        ]
-        if static:
-            from maps import static as static_maps
-
-            steps += [functools.partial(_one, step)
-                      for step in static_maps.png_steps(frame, stage)]
-        written = [path for paths in workers.run(steps, jobs) for path in paths]
+        steps = output_steps(frame, places, stage, offline=offline, static=static, hubs=hubs,
+                             jobs=jobs)
+        written = [path for paths in workers.run([step for _, step in steps], jobs)
+                   for path in paths]
     return sorted(out / p.relative_to(stage) for p in written)
+
+
+def output_steps(
+    frame: Any, places: Any, folder: Path, *, offline: bool, static: bool, hubs: Any, jobs: int,
+) -> list[tuple[str, Callable[[], Iterable[Path]]]]:
+    """Every output of a build as independent steps, each named by what it writes
+    (``exports``, ``pages``, ``pngs``); the longest first, so the shorter ones fill in beside
+    them when :func:`maps.workers.run` runs them side by side."""
+    from maps import export, pages
+
+    # Small builds: several small steps per kind, sharing data prepared here. Large ones: one
+    # step per kind, which prepares its own data in its worker, side by side with the other
+    # (at 10,000 routes preparing here first cost more than the finer steps saved).
+    parts = jobs if len(frame) <= SPLIT_ROUTES else 1
+    steps: list[tuple[str, Callable[[], Iterable[Path]]]] = [
+        *(("exports", step) for step in export.export_steps(frame, places, folder, parts=parts)),
+        *(("pages", step) for step in pages.page_steps(frame, places, folder, offline=offline,
+                                                       hubs=hubs, parts=parts)),
+    ]
+    if static:
+        from maps import static as static_maps
+
+        steps += [("pngs", functools.partial(_one, step))
+                  for step in static_maps.png_steps(frame, folder)]
+    return steps
 
 
 def _one(step: Callable[[], Path]) -> list[Path]:
     return [step()]
 
+
+#: Up to this many routes, pages and exports are split into several steps each.
+SPLIT_ROUTES = 2000
 
 #: Below this many distinct sea searches, starting workers costs more than it saves.
 PARALLEL_SEA_SEARCHES = 16

@@ -84,6 +84,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import itertools
 import logging
@@ -194,33 +195,32 @@ def write_exports(frame: Any, places: Any, folder: Path) -> list[Path]:
 
 def export_steps(frame: Any, places: Any, folder: Path,
                  parts: int = 1) -> list[Callable[[], list[Path]]]:
-    """:func:`write_exports` as independent steps (:mod:`maps.workers`): one, or with
-    ``parts`` >= 2 two of about equal cost (the GeoPackage; the GeoJSON and CSV files), each
-    preparing the route records itself. The files are the same bytes either way."""
+    """:func:`write_exports` as independent steps (:mod:`maps.workers`): one, which prepares
+    the route records itself, or with ``parts`` >= 2 two of about equal cost (the GeoPackage;
+    the GeoJSON and CSV files) sharing records prepared here. Same bytes either way."""
     folder.mkdir(parents=True, exist_ok=True)
 
-    def done(written: list[Path], records: Sequence[Mapping[str, Any]]) -> list[Path]:
+    @functools.cache
+    def records() -> list[dict[str, Any]]:
+        return _route_records(frame)
+
+    def done(written: list[Path]) -> list[Path]:
         log.info("wrote %d export files for %d routes (%d drawn) in %d commodities",
-                 len(written), len(records), sum(r[C.GEOMETRY] is not None for r in records),
-                 len({r[C.COMMODITY] for r in records}))
+                 len(written), len(records()),
+                 sum(r[C.GEOMETRY] is not None for r in records()),
+                 len({r[C.COMMODITY] for r in records()}))
         return sorted(written)
 
-    def everything() -> list[Path]:
-        records = _route_records(frame)
-        written = _write_geojsons(folder, records)
-        written.append(_write_gpkg(folder / ROUTES_GPKG, records, places))
-        return done(written + _write_flows(folder, records, places), records)
-
     def text_files() -> list[Path]:
-        records = _route_records(frame)
-        return done(_write_geojsons(folder, records) + _write_flows(folder, records, places),
-                    records)
+        return _write_geojsons(folder, records()) + _write_flows(folder, records(), places)
 
     def geopackage() -> list[Path]:
-        records = _route_records(frame)
-        return done([_write_gpkg(folder / ROUTES_GPKG, records, places)], records)
+        return [_write_gpkg(folder / ROUTES_GPKG, records(), places)]
 
-    return [everything] if parts <= 1 else [text_files, geopackage]
+    if parts <= 1:
+        return [lambda: done(text_files() + geopackage())]
+    records()  # before the steps are handed to workers, so they share one copy
+    return [lambda: done(text_files()), lambda: done(geopackage())]
 
 
 def _write_geojsons(folder: Path, records: Sequence[Mapping[str, Any]]) -> list[Path]:

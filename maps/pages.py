@@ -504,8 +504,9 @@ def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
 def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
                hubs: Any | None = None, parts: int = 1) -> list[Callable[[], list[Path]]]:
     """:func:`write_pages` as ``parts`` independent steps (:mod:`maps.workers`): with more than
-    one, the overview is one step and the commodity pages are dealt into the others, each
-    step preparing only the routes it draws. The pages are the same bytes either way."""
+    one, the overview is one step and the commodity pages are dealt into the others, sharing
+    page entries prepared here, once (a single step prepares them itself). Same bytes either
+    way."""
     from maps.workers import chunks
 
     commodity_ids = sorted(set(frame[C.COMMODITY]), key=list(COMMODITIES).index)
@@ -530,21 +531,25 @@ def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
                                  {cid: f"{cid}.html"}, "../" + INDEX, areas, hubs))
         return path
 
+    @functools.cache
+    def shared() -> tuple[list[_Route], dict[str, dict[str, Any]]]:
+        return _prepare(frame, thin), _region_features(places)
+
     def everything() -> list[Path]:
-        routes, areas = _prepare(frame, thin), _region_features(places)
+        routes, areas = shared()
         return [overview(routes, areas),
                 *(commodity_page(cid, routes, areas) for cid in commodity_ids)]
 
     def overview_only() -> list[Path]:
-        return [overview(_prepare(frame, thin), _region_features(places))]
+        return [overview(*shared())]
 
     def commodities_only(ids: list[str]) -> Callable[[], list[Path]]:
         def run() -> list[Path]:
-            routes = _prepare(frame[frame[C.COMMODITY].isin(ids)], thin)
-            areas = _region_features(places)
+            routes, areas = shared()
             return [commodity_page(cid, routes, areas) for cid in ids]
         return run
 
     if parts <= 1 or not commodity_ids:
         return [everything]
+    shared()  # before the steps are handed to workers, so they share one copy
     return [overview_only, *(commodities_only(ids) for ids in chunks(commodity_ids, parts))]
