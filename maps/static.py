@@ -256,35 +256,42 @@ def _countries() -> Any:
 
 
 def _base_paths(ext: _Extent) -> list[Any]:
-    """Country outlines clipped to the extent, repeated 360 degrees east/west where needed."""
+    """Country outlines clipped to the extent, repeated 360 degrees east/west where needed.
+
+    One path per polygon (rings of fewer than three points left out), vectorised: shapely
+    clips and takes apart every country at once, and the rings are sliced from one array.
+    """
     import shapely
     from matplotlib.path import Path as MplPath
 
-    base = _countries()
+    base = _countries().geometry.values
     paths = []
     for shift in (-360.0, 0.0, 360.0):
         if ext.x1 < -180.0 + shift or ext.x0 > 180.0 + shift:
             continue
         box = (ext.x0 - shift - 1, ext.y0 - 1, ext.x1 - shift + 1, ext.y1 + 1)
-        for geom in base.geometry:
-            clipped = shapely.clip_by_rect(geom, *box)
-            if clipped.is_empty:
+        clipped = shapely.clip_by_rect(base, *box)
+        parts = [p for g in clipped[~shapely.is_empty(clipped)] for p in _polygons(g)]
+        if not parts:
+            continue
+        rings, ring_owner = shapely.get_rings(np.array(parts, dtype=object), return_index=True)
+        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+        coords = coords + np.array([shift, 0.0])
+        sizes = np.bincount(coord_ring, minlength=len(rings))
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        verts: dict[int, list[Any]] = {}
+        codes: dict[int, list[Any]] = {}
+        for owner, start, size in zip(ring_owner.tolist(), starts.tolist(), sizes.tolist(),
+                                      strict=True):
+            if size < 3:
                 continue
-            for poly in _polygons(clipped):
-                rings = [poly.exterior, *poly.interiors]
-                verts, codes = [], []
-                for ring in rings:
-                    xy = np.asarray(ring.coords, dtype=np.float64)[:, :2]
-                    if len(xy) < 3:
-                        continue
-                    xy = xy + np.array([shift, 0.0])
-                    verts.append(xy)
-                    ring_codes = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
-                    ring_codes[0] = MplPath.MOVETO
-                    ring_codes[-1] = MplPath.CLOSEPOLY
-                    codes.append(ring_codes)
-                if verts:
-                    paths.append(MplPath(np.concatenate(verts), np.concatenate(codes)))
+            ring_codes = np.full(size, MplPath.LINETO, dtype=np.uint8)
+            ring_codes[0] = MplPath.MOVETO
+            ring_codes[-1] = MplPath.CLOSEPOLY
+            verts.setdefault(owner, []).append(coords[start:start + size])
+            codes.setdefault(owner, []).append(ring_codes)
+        for owner in sorted(verts):
+            paths.append(MplPath(np.concatenate(verts[owner]), np.concatenate(codes[owner])))
     return paths
 
 
@@ -545,5 +552,8 @@ def _render(legs: Sequence[_Leg], labels: dict[str, str], title: str, subtitle: 
              "\n".join(source_lines), ha="left", va="bottom", color=_MUTED,
              fontproperties=_font_sized(6.5), linespacing=1.35)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+    # zlib level 3 rather than Pillow's 6: a third less encoding time and, for these flat
+    # colours, files no larger (overview: 0.038 s and 372 KB against 0.057 s and 395 KB)
+    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None},
+                pil_kwargs={"compress_level": 3})
     return path
