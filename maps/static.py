@@ -123,10 +123,8 @@ def write_pngs(frame: Any, places: Any, folder: Path) -> list[Path]:
 def png_steps(frame: Any, folder: Path) -> list[Callable[[], Path]]:
     """One callable per PNG map of :func:`write_pngs`, the overview first; each writes its file
     and returns its path. They share what is prepared here and may run in any order or
-    process (:mod:`maps.workers`)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401 (fail early)
-
+    process (:mod:`maps.workers`). matplotlib is imported by the steps, not here: in workers,
+    side by side rather than before them."""
     out = folder / PNG_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     legs = _legs(frame)
@@ -139,6 +137,8 @@ def png_steps(frame: Any, folder: Path) -> list[Callable[[], Path]]:
 
     def step(subset: list[_Leg], title: str, subtitle: str, path: Path) -> Callable[[], Path]:
         def render() -> Path:
+            import matplotlib
+
             with matplotlib.rc_context():
                 matplotlib.rcdefaults()
                 matplotlib.rcParams.update({"lines.scale_dashes": False, "path.simplify": False})
