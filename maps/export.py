@@ -522,33 +522,36 @@ def _json_text(value: Any) -> str:
 
 
 @contextlib.contextmanager
-def _fixed_gpkg_timestamp() -> Iterator[None]:
-    """Pin GDAL's notion of "now" (gpkg_contents.last_change) for the duration of a write."""
+def _gpkg_settings() -> Iterator[None]:
+    """GDAL settings for the duration of a GeoPackage write, restored afterwards.
+
+    ``OGR_CURRENT_DATE`` pins GDAL's notion of "now" (``gpkg_contents.last_change``), for
+    byte-stable files. ``OGR_SQLITE_SYNCHRONOUS=OFF`` skips SQLite's waits for the disk: the
+    file is written into a staging folder that only replaces the output once complete, so
+    durability mid-write buys nothing (10,000 routes: 0.61 s instead of 0.77 s).
+    """
     import pyogrio
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = _FIXED_GPKG_DATE
     if epoch is not None and epoch.strip().isdigit():
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(epoch)))
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    settings = {"OGR_CURRENT_DATE": stamp, "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+    previous = {name: pyogrio.get_gdal_config_option(name) for name in settings}
+    pyogrio.set_gdal_config_options(settings)
     try:
         yield
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+        pyogrio.set_gdal_config_options(previous)
 
 
 def _routes_layer(records: Sequence[Mapping[str, Any]]) -> Any:
     import geopandas as gpd
 
-    rows = []
-    for record in records:
-        row = {}
-        for key in GEOJSON_PROPERTIES:
-            row[key] = _json_text(record[key]) if key in NESTED_PROPERTIES else record[key]
-        rows.append(row)
+    columns = {key: [_json_text(r[key]) for r in records] if key in NESTED_PROPERTIES
+               else [r[key] for r in records] for key in GEOJSON_PROPERTIES}
     geoms = _multilinestrings([record[_EXPORT_COORDS] for record in records])
-    return gpd.GeoDataFrame(rows, columns=list(GEOJSON_PROPERTIES),
+    return gpd.GeoDataFrame(columns, columns=list(GEOJSON_PROPERTIES),
                             geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
 
 
@@ -624,7 +627,7 @@ def _write_gpkg(path: Path, records: Sequence[Mapping[str, Any]], places: Any) -
     ]
     for layer, (kinds, geometry_type) in PLACE_LAYERS.items():
         layers.append((layer, _place_layer(places, kinds, geometry_type), geometry_type))
-    with _fixed_gpkg_timestamp():
+    with _gpkg_settings():
         for i, (layer, data, geometry_type) in enumerate(layers):
             pyogrio.write_dataframe(data, path, layer=layer, driver="GPKG", append=i > 0,
                                     geometry_type=geometry_type)
