@@ -11,11 +11,18 @@ What one run measures, and how:
 * **Synthetic catalogues** of N routes (:mod:`benchmarks.synthetic`, seeded) over real
   gazetteer places, 20 commodities, 2-5 stages, realistic evidence text, 2% sea legs.
 * **Our pipeline**, in a fresh interpreter per measurement (so that peak RSS is that
-  measurement's, read from ``os.wait4``): load + validate, ``routes_frame`` (geometry; the time
-  spent inside the sea-lane router is reported on its own line, since the sea share is a
-  choice of the generator), ``places_frame``, the HTML pages (``write_pages``: the overview and
-  one page per commodity) and the exports (``write_exports``: GeoJSON, per-commodity GeoJSON,
-  GeoPackage, CSV). Library imports happen before the clock starts and are reported apart.
+  measurement's, read from ``os.wait4``), run as ``maps.build.build_all`` runs it, with
+  ``--jobs`` worker processes (default: one per CPU, as ``build_maps.py``) and the cyclic
+  garbage collector paused as ``build_maps.py`` pauses it: load + validate, ``routes_frame``
+  (geometry; sea legs routed beforehand in workers when they are not in the table of built-in
+  ports; the time spent on sea legs is reported on its own, since the sea share is a choice of
+  the generator), ``places_frame``, then the outputs: the HTML pages (the overview and one
+  page per commodity) and the exports (GeoJSON, per-commodity GeoJSON, GeoPackage, CSV),
+  written side by side. ``outputs`` is their wall time; ``pages`` and ``exports`` are each
+  kind's own time summed over its steps. Library imports happen before the clock starts and
+  are reported apart. Peak RSS is the largest of the child's processes (``wait4`` reports the
+  maximum over a process and its waited-for children); ``(sum)`` adds every output worker's
+  peak to the pipeline's own, an upper bound of their footprint together.
 * **The baseline**, in its own fresh interpreter, on the very GeoDataFrame the pipeline built
   (pickled after the pipeline's clock stopped): ``explore(column="commodity",
   categorical=True, tooltip=[route_id, label, path])`` and ``Map.save``. geopandas 1.x imports
