@@ -180,9 +180,10 @@ class _Route:
     """One route's page entry, prepared once per build and shared by every page."""
 
     commodity: str
-    entry: dict[str, Any]  # what the page script reads, less the lanes and commodity index
+    entry: dict[str, Any]  # what the page script reads, less lanes, commodity and report index
     bundles: list[tuple[tuple[float, float], tuple[float, float]]]  # per drawn leg
     places: list[str]  # gazetteer keys of the route's stages
+    report: tuple[str, str | None]  # the source report's title and URL (one table per page)
 
 
 def _prepare(frame: Any, thin: int | None = None) -> list[_Route]:
@@ -233,23 +234,27 @@ def _prepare(frame: Any, thin: int | None = None) -> list[_Route]:
                 "stages": _stage_mode_pairs(row),
                 "role": getattr(row, C.REPORTING_ROLE),
                 "reporting": getattr(row, C.REPORTING_COUNTRY),
-                "evidence": getattr(row, C.EVIDENCE),
+                # an item's source only where it is not the route's own report
+                "evidence": [{k: v for k, v in ev.items()
+                              if k != "source" or v != getattr(row, C.SOURCE_ID)}
+                             for ev in getattr(row, C.EVIDENCE)],
                 "actors": getattr(row, C.ACTORS),
                 "note": getattr(row, C.NOTE),
-                "title": getattr(row, C.SOURCE_TITLE),
-                "url": getattr(row, C.SOURCE_URL),
                 "legnotes": legnotes,
             },
         }
+        url = getattr(row, C.SOURCE_URL)
         prepared.append(_Route(getattr(row, C.COMMODITY), entry, bundles,
-                               [st[C.STAGE_PLACE] for st in stages if st[C.STAGE_PLACE]]))
+                               [st[C.STAGE_PLACE] for st in stages if st[C.STAGE_PLACE]],
+                               (str(getattr(row, C.SOURCE_TITLE)),
+                                url if isinstance(url, str) and url else None)))
     return prepared
 
 
 #: The frame columns a page entry is made of (:func:`_prepare` reads them as plain lists).
 _ROW_COLUMNS = (C.STAGES, C.LEGS, C.ROUTE_ID, C.LABEL, C.PATH, C.REPORTING_ROLE,
-                C.REPORTING_COUNTRY, C.EVIDENCE, C.ACTORS, C.NOTE, C.SOURCE_TITLE, C.SOURCE_URL,
-                C.MODES, C.COMMODITY)
+                C.REPORTING_COUNTRY, C.EVIDENCE, C.ACTORS, C.NOTE, C.SOURCE_ID, C.SOURCE_TITLE,
+                C.SOURCE_URL, C.MODES, C.COMMODITY)
 _Row = namedtuple("_Row", _ROW_COLUMNS)  # type: ignore[misc]
 
 
@@ -323,12 +328,17 @@ def _stage_mode_pairs(row: Any) -> list[dict[str, Any]]:
     out = []
     for i, stage in enumerate(stages):
         by = modes[i - 1] if 0 < i <= len(modes) and len(modes) == len(stages) - 1 else None
-        out.append({
+        item = {
             "name": stage[C.STAGE_NAME], "kind": stage[C.STAGE_KIND], "role": stage[C.STAGE_ROLE],
             "stated": stage[C.STAGE_STATED], "note": stage[C.STAGE_NOTE],
             "source": stage[C.STAGE_SOURCE], "by": by if by and by != "unspecified" else None,
-        })
+        }
+        # optional fields only when set: 30,000 stages of an atlas carry ~1 MB of nulls
+        out.append({k: v for k, v in item.items() if v is not None or k in _STAGE_REQUIRED})
     return out
+
+
+_STAGE_REQUIRED = frozenset({"name", "kind", "role", "stated"})
 
 
 def page_data(
@@ -354,9 +364,12 @@ def page_data(
     entries = []
     regions: dict[str, Any] = {}
     hub_routes: dict[str, list[int]] = defaultdict(list)
+    reports = sorted({route.report for route in routes}, key=lambda r: (r[0], r[1] or ""))
+    report_index = {report: i for i, report in enumerate(reports)}
     for i, (route, lanes) in enumerate(zip(routes, _lanes(routes), strict=True)):
         legs = [{**leg, "o": lane} for leg, lane in zip(route.entry["legs"], lanes, strict=True)]
-        entries.append({**route.entry, "c": commodity_index[route.commodity], "legs": legs})
+        entries.append({**route.entry, "c": commodity_index[route.commodity], "legs": legs,
+                        "s": report_index[route.report]})
         for key in route.entry["regions"]:
             if key in areas:
                 regions[key] = areas[key]
@@ -382,8 +395,8 @@ def page_data(
         "reporting": ", ".join(reporting),
         "reportingNames": {code: _country_name(code) for code in reporting},
         "reportingName": ", ".join(_country_name(code) for code in reporting),
-        "sources": sorted({f"{r.entry['d']['title']} ({r.entry['d']['url']})"
-                           if r.entry["d"]["url"] else str(r.entry["d"]["title"]) for r in routes}),
+        "reports": [{"title": title, "url": url} for title, url in reports],
+        "sources": [f"{title} ({url})" if url else title for title, url in reports],
         "width": style.line_width(sum(1 for r in routes if r.entry["legs"])),
         "dense": len(routes) > DENSE_ROUTES,
         "bounds": _bounds(routes),

@@ -216,6 +216,9 @@ def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[
     assert row[C.EVIDENCE][0]["phrase"] in text
     assert "DRUGS" in text
     assert "by road" in text
+    link = popup.locator(".trm-source a")
+    assert link.inner_text() == row[C.SOURCE_TITLE]
+    assert link.get_attribute("href") == row[C.SOURCE_URL]
 
 
 def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path]) -> None:

@@ -76,3 +76,25 @@ def test_failed_build_leaves_previous_output_whole(tmp_path: Path) -> None:
         pass
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_the_page_names_each_report_once_and_each_foreign_source(builtin_frame: Any,
+                                                                 builtin_places: Any) -> None:
+    """What the popup shows, without repeating per route what the page can say once."""
+    frame = builtin_frame.copy()
+    row = int(frame.index[frame[C.ROUTE_ID] == "timber-central-africa-antwerp"][0])
+    evidence = [dict(ev) for ev in frame.at[row, C.EVIDENCE]]
+    evidence[0]["source"] = "another-report"
+    frame.at[row, C.EVIDENCE] = evidence
+    data = _data(pages.render_page(frame, builtin_places, "t"))
+    ((title, url),) = set(zip(frame[C.SOURCE_TITLE], frame[C.SOURCE_URL], strict=True))
+    assert data["reports"] == [{"title": title, "url": url}]
+    for route in data["routes"]:
+        assert route["s"] == 0
+        assert not {"title", "url"} & set(route["d"])
+        sources = [ev.get("source") for ev in route["d"]["evidence"]]
+        expected = ["another-report"] if route["id"] == "timber-central-africa-antwerp" else []
+        assert [s for s in sources if s] == expected
+        for stage in route["d"]["stages"]:
+            assert None not in stage.values()
+            assert {"name", "kind", "role", "stated"} <= set(stage)

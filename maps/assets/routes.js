@@ -41,6 +41,7 @@
     q.appendChild(el("div", "trm-section", ev.section));
     q.appendChild(el("div", "trm-phrase", "“" + ev.phrase + "”"));
     q.appendChild(el("div", "trm-summary", ev.summary));
+    if (ev.source) q.appendChild(el("div", "trm-note", "Source: " + ev.source));
     return q;
   }
 
@@ -352,6 +353,7 @@
 
   RouteApp.prototype.popupContent = function (r) {
     var c = this.model.commodities[r.c], d = r.d, box = el("div", "trm-popup");
+    var report = this.model.data.reports[r.s] || {};
     box.setAttribute("data-route", r.id);
     box.appendChild(el("h3", null, r.label));
     box.appendChild(el("div", "trm-meta", c.label + " · " + c.market + " · " + c.category));
@@ -375,14 +377,14 @@
     d.evidence.forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
     var src = el("div", "trm-source");
     src.appendChild(document.createTextNode("Source: "));
-    if (d.url && /^https?:\/\//.test(d.url)) {
-      var a = el("a", null, d.title);
-      a.href = d.url;
+    if (report.url && /^https?:\/\//.test(report.url)) {
+      var a = el("a", null, report.title);
+      a.href = report.url;
       a.target = "_blank";
       a.rel = "noopener noreferrer";
       src.appendChild(a);
     } else {
-      src.appendChild(document.createTextNode(d.title));
+      src.appendChild(document.createTextNode(report.title || ""));
     }
     box.appendChild(src);
     if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));
