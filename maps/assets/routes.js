@@ -76,21 +76,23 @@
   /* Screen coordinates of one leg, offset sideways by its lane so shared legs stay apart. */
   function screenLeg(leg, scale, ox, oy, lanePx) {
     var w = leg.w, n = w.length / 2, out = new Float64Array(w.length), i;
-    for (i = 0; i < n; i++) {
-      out[2 * i] = w[2 * i] * scale - ox;
-      out[2 * i + 1] = w[2 * i + 1] * scale - oy;
-    }
     var shift = leg.o * lanePx;
-    if (shift && n > 1) {
-      var res = new Float64Array(out.length);
-      for (i = 0; i < n; i++) {
-        var a = Math.max(i - 1, 0), b = Math.min(i + 1, n - 1);
-        var dx = out[2 * b] - out[2 * a], dy = out[2 * b + 1] - out[2 * a + 1];
-        var len = Math.sqrt(dx * dx + dy * dy) || 1;
-        res[2 * i] = out[2 * i] - dy / len * shift;
-        res[2 * i + 1] = out[2 * i + 1] + dx / len * shift;
+    if (!shift || n < 2) {
+      for (i = 0; i < 2 * n; i += 2) {
+        out[i] = w[i] * scale - ox;
+        out[i + 1] = w[i + 1] * scale - oy;
       }
-      return res;
+      return out;
+    }
+    // offset each point sideways along the normal of the chord through its neighbours; the
+    // chord is taken in world units (the same direction as on screen, scale aside)
+    for (i = 0; i < n; i++) {
+      var a = i > 0 ? i - 1 : 0, b = i < n - 1 ? i + 1 : n - 1;
+      var dx = w[2 * b] - w[2 * a], dy = w[2 * b + 1] - w[2 * a + 1];
+      var len = Math.sqrt(dx * dx + dy * dy);
+      var ux = len ? dx / len : 0, uy = len ? dy / len : 0;
+      out[2 * i] = w[2 * i] * scale - ox - uy * shift;
+      out[2 * i + 1] = w[2 * i + 1] * scale - oy + ux * shift;
     }
     return out;
   }
