@@ -221,6 +221,28 @@ def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[
     assert link.get_attribute("href") == row[C.SOURCE_URL]
 
 
+def test_a_popup_opened_while_the_page_is_read_fills_in_when_it_is_read(
+    browser: Any, built: dict[str, Path], builtin_frame: Any,
+) -> None:
+    """The details block comes last; a route clicked before it is read says so, then fills in."""
+    page = Page(browser, built["offline"], offline=True)
+    route_id = "cannabis-resin-morocco-spain-france-belgium"
+    row = builtin_frame.set_index(C.ROUTE_ID).loc[route_id]
+    pending = page.page.evaluate(
+        """(id) => {
+          const app = window.trmApp, r = app.model.routes.find(x => x.id === id);
+          app.selected = r;
+          app.popup = L.popup().setLatLng([50, 4]).setContent(app.pendingContent(r)).openOn(app.map);
+          const before = document.querySelector('.leaflet-popup-content').innerText;
+          document.dispatchEvent(new Event('DOMContentLoaded'));
+          return [before, document.querySelector('.leaflet-popup-content').innerText];
+        }""", route_id)
+    assert row[C.LABEL] in pending[0]
+    assert "Loading the evidence" in pending[0]
+    assert row[C.EVIDENCE][0]["phrase"] in pending[1]
+    assert "Loading the evidence" not in pending[1]
+
+
 def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path]) -> None:
     page = Page(browser, built["online"], offline=False)
     page.page.fill(".trm-search input", "timber")

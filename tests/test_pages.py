@@ -12,11 +12,31 @@ from maps import pages
 from maps.output import staged_output
 
 
+def _block(html: str, block_id: str) -> Any:
+    match = re.search(rf'<script type="application/json" id="{block_id}">(.*?)</script>', html,
+                      re.S)
+    assert match is not None, block_id
+    return json.loads(match.group(1))
+
+
 def _data(html: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" id="trm-data">(.*?)</script>', html, re.S)
-    assert match is not None
-    value: dict[str, Any] = json.loads(match.group(1))
+    """The page's data, each route with its popup details (``d``) put back in."""
+    value: dict[str, Any] = _block(html, "trm-data")
+    for route, details in zip(value["routes"], _block(html, "trm-details"), strict=True):
+        assert "d" not in route
+        route["d"] = details
     return value
+
+
+def test_popup_details_come_last_after_the_drawing_script(builtin_frame: Any,
+                                                          builtin_places: Any) -> None:
+    """So that the routes are drawn while the browser is still reading the details."""
+    html = pages.render_page(builtin_frame, builtin_places, "t")
+    data, init, details = (html.index('id="trm-data"'), html.index("TRM.init("),
+                           html.index('id="trm-details"'))
+    assert data < init < details
+    assert html.rstrip().endswith("</script>\n</html>")
+    assert len(_data(html)["routes"]) == len(builtin_frame)
 
 
 def test_two_builds_are_byte_identical(builtin_frame: Any, builtin_places: Any,

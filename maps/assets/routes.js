@@ -353,8 +353,20 @@
     return box;
   };
 
+  /* Popup details of route i, from the block after the drawing script (read on first use). */
+  RouteApp.prototype.details = function (i) {
+    if (!this._details) {
+      var block = document.getElementById("trm-details");
+      if (!block || document.readyState === "loading") return null; // still being read
+      this._details = JSON.parse(block.textContent);
+    }
+    return this._details[i];
+  };
+
   RouteApp.prototype.popupContent = function (r) {
-    var c = this.model.commodities[r.c], d = r.d, box = el("div", "trm-popup");
+    var d = this.details(r.index);
+    if (!d) return this.pendingContent(r);
+    var c = this.model.commodities[r.c], box = el("div", "trm-popup");
     var report = this.model.data.reports[r.s] || {};
     box.setAttribute("data-route", r.id);
     box.appendChild(el("h3", null, r.label));
@@ -391,6 +403,20 @@
     box.appendChild(src);
     if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));
     if (d.note) box.appendChild(el("div", "trm-note", d.note));
+    return box;
+  };
+
+  /* A popup opened before the page has been read to its end: label and path now, and the
+   * details as soon as they are there. */
+  RouteApp.prototype.pendingContent = function (r) {
+    var self = this, box = el("div", "trm-popup trm-pending");
+    box.setAttribute("data-route", r.id);
+    box.appendChild(el("h3", null, r.label));
+    box.appendChild(el("div", "trm-meta", r.path));
+    box.appendChild(el("div", "trm-note", "Loading the evidence…"));
+    document.addEventListener("DOMContentLoaded", function () {
+      if (self.popup && self.selected === r) self.popup.setContent(self.popupContent(r));
+    }, { once: true });
     return box;
   };
 
