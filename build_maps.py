@@ -64,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s: %(message)s" if not args.debug else "%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not args.debug:  # pyogrio logs every layer it writes ("Created 44 records") at INFO
+        logging.getLogger("pyogrio").setLevel(logging.WARNING)
     try:
         with paused_gc():
             return _run(args)

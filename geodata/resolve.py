@@ -74,7 +74,8 @@ def validate(
             problems += check_evidence(cat, text)
     if problems:
         raise CatalogueError(problems)
-    log.info("validated %d routes from %d catalogues", len(resolved), len(result.catalogues))
+    log.info("validated %d routes from %d catalogue%s", len(resolved), len(result.catalogues),
+             "" if len(result.catalogues) == 1 else "s")
     return resolved
 
 

@@ -204,9 +204,9 @@ def export_steps(frame: Any, places: Any, folder: Path,
     def records() -> list[dict[str, Any]]:
         return _route_records(frame)
 
-    def done(written: list[Path]) -> list[Path]:
-        log.info("wrote %d export files for %d routes (%d drawn) in %d commodities",
-                 len(written), len(records()),
+    def done(written: list[Path], what: str) -> list[Path]:
+        log.info("wrote %s (%d file%s) for %d routes (%d drawn) in %d commodities", what,
+                 len(written), "" if len(written) == 1 else "s", len(records()),
                  sum(r[C.GEOMETRY] is not None for r in records()),
                  len({r[C.COMMODITY] for r in records()}))
         return sorted(written)
@@ -218,9 +218,10 @@ def export_steps(frame: Any, places: Any, folder: Path,
         return [_write_gpkg(folder / ROUTES_GPKG, records(), places)]
 
     if parts <= 1:
-        return [lambda: done(text_files() + geopackage())]
+        return [lambda: done(text_files() + geopackage(), "the exports")]
     records()  # before the steps are handed to workers, so they share one copy
-    return [lambda: done(text_files()), lambda: done(geopackage())]
+    return [lambda: done(text_files(), "the GeoJSON and CSV exports"),
+            lambda: done(geopackage(), "the GeoPackage")]
 
 
 def _write_geojsons(folder: Path, records: Sequence[Mapping[str, Any]]) -> list[Path]:

@@ -518,9 +518,7 @@ def _render(
 def write_pages(frame: Any, places: Any, folder: Path, offline: bool = False,
                 hubs: Any | None = None) -> list[Path]:
     """Write ``index.html`` (every commodity) and ``commodity/<id>.html`` (one each)."""
-    written = [path for step in page_steps(frame, places, folder, offline, hubs) for path in step()]
-    log.info("wrote %d map pages (%s)", len(written), "offline" if offline else "online tiles")
-    return written
+    return [path for step in page_steps(frame, places, folder, offline, hubs) for path in step()]
 
 
 def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
@@ -557,18 +555,23 @@ def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
     def shared() -> tuple[list[_Route], dict[str, dict[str, Any]]]:
         return _prepare(frame, thin), _region_features(places)
 
+    def done(written: list[Path]) -> list[Path]:
+        log.info("wrote %d map page%s (%s)", len(written), "" if len(written) == 1 else "s",
+                 "offline" if offline else "online tiles")
+        return written
+
     def everything() -> list[Path]:
         routes, areas = shared()
-        return [overview(routes, areas),
-                *(commodity_page(cid, routes, areas) for cid in commodity_ids)]
+        return done([overview(routes, areas),
+                     *(commodity_page(cid, routes, areas) for cid in commodity_ids)])
 
     def overview_only() -> list[Path]:
-        return [overview(*shared())]
+        return done([overview(*shared())])
 
     def commodities_only(ids: list[str]) -> Callable[[], list[Path]]:
         def run() -> list[Path]:
             routes, areas = shared()
-            return [commodity_page(cid, routes, areas) for cid in ids]
+            return done([commodity_page(cid, routes, areas) for cid in ids])
         return run
 
     if parts <= 1 or not commodity_ids:
