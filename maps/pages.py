@@ -309,7 +309,6 @@ def _region_features(places: Any) -> dict[str, dict[str, Any]]:
 
 @functools.lru_cache(maxsize=1)
 def _base_map() -> dict[str, Any]:
-    import shapely
 
     from geodata.gazetteer import load_countries
 
@@ -317,8 +316,7 @@ def _base_map() -> dict[str, Any]:
     for code, country in sorted(load_countries().items()):
         if code == "ATA":
             continue  # Antarctica: a white band at the bottom of every Mercator map
-        geom = shapely.from_geojson(json.dumps(country.geometry))
-        features.append(_area_feature(country.name, geom))
+        features.append(_area_feature(country.name, country.shape))
     return {"type": "FeatureCollection", "features": features}
 
 

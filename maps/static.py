@@ -251,7 +251,7 @@ def _countries() -> Any:
 
     countries = load_countries()
     keys = sorted(countries)
-    geoms = [shapely.make_valid(shapely.geometry.shape(countries[k].geometry)) for k in keys]
+    geoms = [shapely.make_valid(countries[k].shape) for k in keys]
     return gpd.GeoDataFrame({"adm0_a3": keys}, geometry=geoms, crs="EPSG:4326")
 
 
