@@ -248,30 +248,6 @@ def _write_geojsons(folder: Path, records: Sequence[Mapping[str, Any]]) -> list[
 # --- values --------------------------------------------------------------------------------------
 
 
-def _clean(value: Any) -> Any:
-    """Plain JSON values: NaN/NA to None, numpy scalars to Python, tuples to lists."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, (int, float)):
-        return _clean(value.tolist())  # numpy arrays and scalars
-    if isinstance(value, float):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, int):
-        return int(value)
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
 def _num(x: float) -> float:
     """Round to :data:`PRECISION` and turn -0.0 into 0.0 (so equal places print equally)."""
     return round(float(x), PRECISION) + 0.0
@@ -393,18 +369,6 @@ def _route_parts(geometry: Any, count: int) -> tuple[list[list[Any] | None], lis
     return unwrapped, exported
 
 
-def _unwrapped_parts(geometry: Any) -> list[Any] | None:
-    """The parts of a (Multi)LineString as (n, 2) coordinate arrays, or None for no geometry."""
-    if geometry is None or (isinstance(geometry, float) and math.isnan(geometry)):
-        return None
-    if geometry.is_empty:
-        return None
-    import shapely
-
-    lines = geometry.geoms if geometry.geom_type == "MultiLineString" else [geometry]
-    return [shapely.get_coordinates(line) for line in lines]
-
-
 # --- the antimeridian ----------------------------------------------------------------------------
 
 
@@ -463,25 +427,6 @@ def _split_antimeridian(coords: Sequence[Point]) -> list[list[Point]]:
             current.append((bx - 360.0 * k, by))
     parts.append(current)
     return parts
-
-
-def _export_parts(parts: Sequence[Any] | None) -> list[Any] | None:
-    """Split every part at the antimeridian and round: the exported MultiLineString parts.
-
-    Returns (n, 2) numpy arrays, which orjson writes directly (``OPT_SERIALIZE_NUMPY``) and
-    shapely takes as they are: no list of lists per coordinate is ever built.
-    """
-    if parts is None:
-        return None
-    out: list[Any] = []
-    for part in parts:
-        array = np.asarray(part, dtype=float).reshape(-1, 2)
-        if len(array) and bool((np.abs(array[:, 0]) <= 180.0).all()):
-            out.append(np.round(array, PRECISION) + 0.0)  # the common case: no crossing
-            continue
-        for piece in _split_antimeridian([(float(x), float(y)) for x, y in array]):
-            out.append(np.array([[_num(x), _num(y)] for x, y in piece], dtype=float))
-    return out or None
 
 
 # --- GeoJSON -------------------------------------------------------------------------------------
@@ -586,7 +531,7 @@ def _place_layer(places: Any, kinds: Sequence[str], geometry_type: str) -> Any:
     for row in selected:
         out = {}
         for key in PLACE_COLUMNS:
-            value = _clean(row.get(key))
+            value = _plain(row.get(key))
             out[key] = _json_text(value or []) if key in _PLACE_LIST_COLUMNS else value
         for key in (PLACE_LON, PLACE_LAT):
             out[key] = None if out[key] is None else _num(float(out[key]))
@@ -611,7 +556,7 @@ def _place_geometry(geom: Any, geometry_type: str) -> Any:
     if geom is None or geom.is_empty:
         return None
     if geometry_type == "MultiLineString":
-        coords = _export_parts(_unwrapped_parts(geom))
+        _, (coords,) = _route_parts([geom], 1)
         return None if coords is None else shapely.MultiLineString(coords)
     if geometry_type == "MultiPolygon" and geom.geom_type == "Polygon":
         return shapely.MultiPolygon([geom])
