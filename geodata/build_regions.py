@@ -8,11 +8,12 @@ derived once, here, and shipped. Never edit the output by hand: run ``make geoda
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from geodata import derive
 
 OUTPUT = Path(__file__).with_name("data") / "regions.geojson"
 PRECISION = 5
@@ -51,12 +52,7 @@ def write(collection: dict[str, Any], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write (default: %(default)s)")
-    args = parser.parse_args(argv)
-    write(build(), args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
-    return 0
+    return derive.run(argv, __doc__, OUTPUT, lambda out: write(build(), out))
 
 
 if __name__ == "__main__":

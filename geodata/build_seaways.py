@@ -18,7 +18,6 @@ from; with another version installed the table is ignored. Never edit it by hand
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 import zipfile
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from geodata import derive
 
 OUTPUT = Path(__file__).with_name("data") / "sea_paths.npz"
 
@@ -94,12 +95,7 @@ def write(arrays: dict[str, Any], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write (default: %(default)s)")
-    args = parser.parse_args(argv)
-    write(build(), args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
-    return 0
+    return derive.run(argv, __doc__, OUTPUT, lambda out: write(build(), out))
 
 
 if __name__ == "__main__":
