@@ -472,8 +472,9 @@ _GRID_JS = """
 """
 
 
-def _handler(leaflet_dir: Path) -> Callable[[Any], None]:
-    """Serve the CDN's Leaflet from xstatic and blank tiles; abort anything else non-file."""
+def cdn_handler(leaflet_dir: Path) -> Callable[[Any], None]:
+    """A Playwright route handler: the CDN's Leaflet from xstatic, blank tiles, local files as
+    they are, anything else aborted (no network). The browser tests use it too."""
     import base64
 
     from maps import pages
@@ -503,7 +504,7 @@ def _open(browser: Any, index: Path, leaflet_dir: Path) -> tuple[Any, list[str],
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.add_init_script(_INIT_SCRIPT)
-    page.route("**/*", _handler(leaflet_dir))
+    page.route("**/*", cdn_handler(leaflet_dir))
     t0 = time.perf_counter()
     page.goto(index.resolve().as_uri(), timeout=120000)
     page.wait_for_function("() => window.__trmBench && window.__trmBench.paintedMs", timeout=120000)

@@ -6,7 +6,6 @@ pages get Leaflet from the CDN URLs served locally by request interception, and 
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import textwrap
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.run import cdn_handler
 from geodata import columns as C
 from geodata.frame import hubs_frame, places_frame, routes_frame
 from geodata.resolve import validate
@@ -26,9 +26,6 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "<script>alert(2)</script>",
@@ -68,22 +65,16 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("dialog", self._dialog)
 
+        serve = cdn_handler(base)
+
         def handle(route: Any) -> None:
             url = route.request.url
-            if url.startswith("file:"):
-                route.continue_()
-                return
-            self.requests.append(url)
-            if offline:
-                route.abort()
-            elif url == pages.LEAFLET_JS_URL:
-                route.fulfill(path=str(base / "leaflet.js"), content_type="application/javascript")
-            elif url == pages.LEAFLET_CSS_URL:
-                route.fulfill(path=str(base / "leaflet.css"), content_type="text/css")
-            elif "basemaps.cartocdn.com" in url:
-                route.fulfill(body=BLANK_PNG, content_type="image/png")
-            else:
-                route.abort()
+            if not url.startswith("file:"):
+                self.requests.append(url)
+                if offline:
+                    route.abort()
+                    return
+            serve(route)
 
         self.page.route("**/*", handle)
         self.page.goto(path.resolve().as_uri())
