@@ -96,8 +96,7 @@ def sea_path(start: Point, end: Point) -> list[Point]:
         SeaRoutingError: the input is not a finite coordinate, or ``searoute`` failed.
     """
     for point in (start, end):
-        lon, lat = point
-        if not (math.isfinite(lon) and math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        if not _routable(point):
             raise SeaRoutingError(
                 f"cannot route a sea leg from {start!r} to {end!r}: "
                 f"{point!r} is not a finite (lon, lat) with -90 <= lat <= 90"
@@ -141,12 +140,8 @@ def unrouted_keys(pairs: Iterable[tuple[Point, Point]]) -> list[Key]:
     Pairs that :func:`sea_path` answers without a search (invalid points, ``start == end``,
     both ends in the table of built-in ports) and pairs already remembered are left out.
     """
-    keys = set()
-    for start, end in pairs:
-        valid = all(math.isfinite(v) for v in (*start, *end)) and all(
-            -90.0 <= lat <= 90.0 for lat in (start[1], end[1]))
-        if valid and start != end:
-            keys.add((_cache_key(start), _cache_key(end)))
+    keys = {(_cache_key(start), _cache_key(end)) for start, end in pairs
+            if start != end and _routable(start) and _routable(end)}
     return sorted(key for key in keys if key not in _ROUTED and _table_path(*key) is None)
 
 
@@ -168,6 +163,12 @@ def remember(results: Iterable[tuple[Key, tuple[Point, ...] | None]]) -> None:
     for key, nodes in results:
         if nodes is not None:
             _ROUTED[key] = nodes
+
+
+def _routable(point: Point) -> bool:
+    """A finite (lon, lat) with -90 <= lat <= 90: what :func:`sea_path` accepts."""
+    lon, lat = point
+    return math.isfinite(lon) and math.isfinite(lat) and -90.0 <= lat <= 90.0
 
 
 def _cache_key(point: Point) -> Point:

@@ -84,8 +84,10 @@ def _route_sea_legs(resolved: Sequence[ResolvedRoute], jobs: int) -> None:
     from geodata import seaways
     from maps import workers
 
+    if jobs < 2 or not workers.can_fork():
+        return
     keys = seaways.unrouted_keys(sea_requests(resolved))
-    if jobs < 2 or len(keys) < PARALLEL_SEA_SEARCHES or not workers.can_fork():
+    if len(keys) < PARALLEL_SEA_SEARCHES:
         return
     steps = [functools.partial(seaways.route_keys, chunk)
              for chunk in workers.chunks(keys, jobs)]

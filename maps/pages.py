@@ -200,7 +200,7 @@ def _prepare(frame: Any, thin: int | None = None) -> list[_Route]:
     bounds = np.searchsorted(part_of, np.arange(len(parts) + 1))
     by_route: dict[int, list[tuple[Any, tuple[float, float], tuple[float, float]]]] = {}
     if thin is None:
-        thin = DENSE_THINNING if len(frame) > DENSE_ROUTES else 1
+        thin = _thinning(len(frame))
     ends = np.round(coords, 2)
     for k in range(len(parts)):
         lo, hi = int(bounds[k]), int(bounds[k + 1])
@@ -258,6 +258,11 @@ _ROW_COLUMNS = (C.STAGES, C.LEGS, C.ROUTE_ID, C.LABEL, C.PATH, C.REPORTING_ROLE,
 _Row = namedtuple("_Row", _ROW_COLUMNS)  # type: ignore[misc]
 
 
+def _thinning(routes: int) -> int:
+    """Keep every how-many-th point of a geodesic leg in a build of ``routes`` routes."""
+    return DENSE_THINNING if routes > DENSE_ROUTES else 1
+
+
 def _thinned(points: Any, step: int) -> Any:
     """Every ``step``-th point of a leg, its last included, flat: [lon, lat, lon, lat, ...].
 
@@ -309,7 +314,6 @@ def _region_features(places: Any) -> dict[str, dict[str, Any]]:
 
 @functools.lru_cache(maxsize=1)
 def _base_map() -> dict[str, Any]:
-
     from geodata.gazetteer import load_countries
 
     features = []
@@ -531,7 +535,7 @@ def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
     pages = {cid: f"commodity/{cid}.html" for cid in commodity_ids}
     base_title = "Trafficking routes: " + "; ".join(sorted(set(frame[C.SOURCE_TITLE])))
     # thinning follows the whole build, so a commodity page draws what the overview draws
-    thin = DENSE_THINNING if len(frame) > DENSE_ROUTES else 1
+    thin = _thinning(len(frame))
     (folder / "commodity").mkdir(parents=True, exist_ok=True)
 
     def overview(routes: Sequence[_Route], areas: dict[str, dict[str, Any]]) -> Path:
