@@ -69,12 +69,6 @@ class Country:
     #: floats would hold tens of MB for shapes most builds never parse.
     geometry_json: bytes = field(repr=False)
 
-    @property
-    def geometry(self) -> dict[str, Any]:
-        """The GeoJSON geometry, parsed anew at each call."""
-        value: dict[str, Any] = orjson.loads(self.geometry_json)
-        return value
-
     @functools.cached_property
     def shape(self) -> Any:
         """The (simplified) polygon as a shapely geometry, parsed once per country."""
