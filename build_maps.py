@@ -39,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--catalogue", "-c", action="append", type=Path, metavar="FILE",
                         help="a catalogue YAML file (repeatable); default: the built-in catalogue")
     parser.add_argument("--out", "-o", type=Path, default=Path("out"), metavar="DIR",
-                        help="output folder, replaced whole on success (default: %(default)s)")
+                        help="output folder, replaced whole on success; only an earlier build "
+                             "of this tool (or an empty folder) is replaced "
+                             "(default: %(default)s)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out even if it is not an earlier build (what it held "
+                             "is lost; the log lists it)")
     parser.add_argument("--check", action="store_true",
                         help="validate only: write nothing, print a summary")
     parser.add_argument("--source-text", action="append", type=Path, default=[], metavar="FILE",
@@ -130,11 +135,16 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from maps.build import build_all
+    from maps.output import OutputRefusedError
     from maps.workers import default_jobs
 
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    written = build_all(resolved, args.out, offline=args.offline, static=not args.no_static,
-                        jobs=jobs)
+    try:
+        written = build_all(resolved, args.out, offline=args.offline, static=not args.no_static,
+                            jobs=jobs, force=args.force, inputs=[*paths, *args.source_text])
+    except OutputRefusedError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INVALID
     log.info("built %d files in %s", len(written), args.out)
     return EXIT_OK
 

@@ -17,25 +17,29 @@ log = logging.getLogger(__name__)
 
 def build_all(
     resolved: Sequence[ResolvedRoute], out: Path, offline: bool = False, static: bool = True,
-    jobs: int = 1,
+    jobs: int = 1, force: bool = False, inputs: Sequence[Path] = (),
 ) -> list[Path]:
     """Write the HTML maps, exports and (unless ``static`` is false) PNG maps to ``out``.
 
     With ``jobs`` > 1, sea legs are routed and the outputs written in up to that many forked
-    processes at once (:mod:`maps.workers`); the files are the same bytes either way.
+    processes at once (:mod:`maps.workers`); the files are the same bytes either way. ``out``
+    is replaced whole, and only if it is a previous build (or ``force``): see
+    :mod:`maps.output`, whose :class:`~maps.output.OutputRefusedError` is raised before any
+    work is done otherwise. ``inputs`` are the files the build reads, which ``out`` must not
+    hold.
     """
     from maps import workers
 
-    _route_sea_legs(resolved, jobs)
-    frame = routes_frame(resolved, sea_router=sea_router())
-    places = places_frame(resolved)
-    hubs = hubs_frame(resolved)
-    with staged_output(out) as stage:
+    with staged_output(out, force=force, inputs=inputs) as stage:
+        _route_sea_legs(resolved, jobs)
+        frame = routes_frame(resolved, sea_router=sea_router())
+        places = places_frame(resolved)
+        hubs = hubs_frame(resolved)
         steps = output_steps(frame, places, stage, offline=offline, static=static, hubs=hubs,
                              jobs=jobs)
         written = [path for paths in workers.run([step for _, step in steps], jobs)
                    for path in paths]
-    return sorted(out / p.relative_to(stage) for p in written)
+    return sorted(Path(out) / p.relative_to(stage) for p in written)
 
 
 def output_steps(

@@ -12,7 +12,7 @@ from geodata import seaways
 from geodata.seaways import clear_sea_path_cache
 from maps import build, export
 
-EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "png",
+EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "manifest.json", "png",
                 "routes.geojson", "routes.gpkg"]
 
 
@@ -74,4 +74,4 @@ def test_a_failing_build_leaves_the_previous_output_whole(
     assert "previous output is unchanged" in err
     assert "Traceback" not in err
     assert _tree(first) == before
-    assert [p.name for p in first.parent.iterdir()] == ["out"]
+    assert sorted(p.name for p in first.parent.iterdir()) == [".out.lock", "out"]

@@ -9,7 +9,6 @@ from typing import Any
 
 from geodata import columns as C
 from maps import pages
-from maps.output import staged_output
 
 
 def _block(html: str, block_id: str) -> Any:
@@ -83,19 +82,6 @@ def test_region_stages_carry_their_polygon(builtin_frame: Any, builtin_places: A
     assert timber["regions"] == ["region:central-africa"]
     assert data["regions"]["region:central-africa"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
 
-
-def test_failed_build_leaves_previous_output_whole(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "index.html").write_text("previous", encoding="utf-8")
-    try:
-        with staged_output(out) as stage:
-            (stage / "index.html").write_text("half", encoding="utf-8")
-            raise RuntimeError("killed mid-build")
-    except RuntimeError:
-        pass
-    assert (out / "index.html").read_text(encoding="utf-8") == "previous"
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_the_page_names_each_report_once_and_each_foreign_source(builtin_frame: Any,
