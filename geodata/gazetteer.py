@@ -101,6 +101,7 @@ class Gazetteer:
         self.countries = dict(countries)
         self._places: dict[str, Place] = {}
         self._index: dict[str, str] = {}
+        self._suggestions: dict[tuple[str, int], list[str]] = {}
         codes = frozenset(self.countries)
         for country in sorted(self.countries.values(), key=lambda c: c.adm0_a3):
             self._add(self._country_place(country, codes), strict=False)
@@ -154,6 +155,7 @@ class Gazetteer:
             raise GazetteerError(f"{place.name!r}: the key {place.key!r} is already taken by "
                                  f"{self._places[place.key].name!r}")
         self._places[place.key] = place
+        self._suggestions.clear()
         for claim in claims:
             self._index.setdefault(claim, place.key)
 
@@ -168,6 +170,7 @@ class Gazetteer:
                     f"alias {name!r} for {place.name!r} already means {self._places[owner].name!r}"
                 )
             self._index[claim] = key
+        self._suggestions.clear()
 
     # -- lookup -----------------------------------------------------------------------------
 
@@ -184,8 +187,19 @@ class Gazetteer:
         return normalize(name) in self._index
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """Display names of the places whose names are closest to ``name``."""
-        close = difflib.get_close_matches(normalize(name), list(self._index), n=n * 3, cutoff=0.6)
+        """Display names of the places whose names are closest to ``name``.
+
+        Remembered per name until a place is added: a catalogue of 10,000 routes naming one
+        unknown place asks 10,000 times, and each answer compares against every known name.
+        """
+        key = (normalize(name), n)
+        cached = self._suggestions.get(key)
+        if cached is None:
+            cached = self._suggestions[key] = self._closest(key[0], n)
+        return list(cached)
+
+    def _closest(self, normalized: str, n: int) -> list[str]:
+        close = difflib.get_close_matches(normalized, list(self._index), n=n * 3, cutoff=0.6)
         out: list[str] = []
         for claim in close:
             display = self._places[self._index[claim]].name
@@ -438,4 +452,5 @@ def extended(base: Gazetteer) -> Gazetteer:
     copy.countries = base.countries
     copy._places = dict(base._places)
     copy._index = dict(base._index)
+    copy._suggestions = {}
     return copy

@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from geodata import gazetteer
 from geodata.gazetteer import Gazetteer, GazetteerError, Place
-from routes.catalogue import LoadedCatalogue, load_catalogues
+from routes.catalogue import LoadedCatalogue, load_catalogues, locate
 from routes.errors import CatalogueError, Problem, UnknownPlaceError
 from routes.evidence import SourceText, check_evidence
-from routes.model import CorridorPlace, Hub, PointPlace, RegionPlace, Route, Stage
+from routes.model import CorridorPlace, Hub, PointPlace, RegionPlace, Route, Stage, is_name
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def validate(
         if text is not None:
             problems += check_evidence(cat, text)
     if problems:
-        raise CatalogueError(problems)
+        raise CatalogueError(locate(problems, result.lines))
     log.info("validated %d routes from %d catalogue%s", len(resolved), len(result.catalogues),
              "" if len(result.catalogues) == 1 else "s")
     return resolved
@@ -120,7 +120,7 @@ def _unknown_places_in_raw(cat: LoadedCatalogue, gaz: Gazetteer, index: int,
     stages = raw.get("stages")
     for s, stage in enumerate(stages if isinstance(stages, list) else []):
         name = stage.get("place") if isinstance(stage, dict) else None
-        if isinstance(name, str) and name.strip():
+        if isinstance(name, str) and is_name(name):
             try:
                 gaz.resolve(name)
             except UnknownPlaceError as err:

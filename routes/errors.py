@@ -7,19 +7,36 @@ one pass instead of one error per run.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+#: A path into a YAML document: ``("routes", 3, "stages", 1, "place")``.
+Loc = tuple[str | int, ...]
+
+#: Where a problem's message names another place in the files ("first used at FILE:LINE"):
+#: filled in with that place when lines are looked up. A NUL cannot occur in catalogue text.
+REF = "\x00ref\x00"
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a catalogue, located as precisely as the input allows."""
+    """One thing wrong with a catalogue, located as precisely as the input allows.
+
+    ``loc`` (the path in the document) is how a line is found for a problem built before any
+    line is known: every problem of a file gets its line in one pass over the file at the end
+    (:func:`routes.catalogue.locate`). ``ref`` names another path (file, path) whose
+    ``FILE:LINE`` replaces :data:`REF` in the message then.
+    """
 
     file: str
     line: int | None
     route: str | None
     field: str | None
     message: str
+    loc: Loc | None = dataclasses.field(default=None, compare=False, repr=False)
+    ref: tuple[str, Loc] | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -31,8 +48,17 @@ class Problem:
         return ": ".join(parts) + ": " + self.message
 
 
+#: A problem repeated more often than this in one file is shown this many times, then counted.
+REPEATS_SHOWN = 3
+
+
 class CatalogueError(ValueError):
-    """A catalogue (or a set of them) is invalid; ``problems`` lists every finding."""
+    """A catalogue (or a set of them) is invalid; ``problems`` lists every finding.
+
+    The message lists them all, except that the same problem repeated in many places of one
+    file (10,000 routes naming one unknown place) is shown :data:`REPEATS_SHOWN` times and
+    then counted, with the lines of the rest: ``problems`` itself keeps every one.
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: Sequence[Problem] = sorted(
@@ -40,8 +66,30 @@ class CatalogueError(ValueError):
         )
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} found:"]
-        lines += [f"  {p}" for p in self.problems]
+        lines += _compact(self.problems)
         super().__init__("\n".join(lines))
+
+
+def _compact(problems: Sequence[Problem]) -> list[str]:
+    groups: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        groups[(p.file, p.message)].append(p)
+    out = []
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for p in problems:
+        key = (p.file, p.message)
+        group = groups[key]
+        rank = seen[key] if len(group) > REPEATS_SHOWN + 1 else 0
+        seen[key] += 1
+        if rank < REPEATS_SHOWN:
+            out.append(f"  {p}")
+        elif rank == REPEATS_SHOWN:
+            rest = group[REPEATS_SHOWN:]
+            where = sorted({q.line for q in rest if q.line is not None})
+            shown = ", ".join(str(n) for n in where[:20]) + (", ..." if len(where) > 20 else "")
+            out.append(f"  {p.file}: the same problem {len(rest)} more times"
+                       + (f", at lines {shown}" if where else "") + f": {p.message}")
+    return out
 
 
 class UnknownPlaceError(LookupError):

@@ -118,7 +118,7 @@ def test_minimal_catalogue_validates(tmp_path: Path) -> None:
 def test_load_catalogue_returns_routes_with_their_index(tmp_path: Path) -> None:
     cat = load_catalogue(write_text(tmp_path, VALID_TEXT))
     assert [(i, r.id) for i, r in cat.routes] == [(0, ROUTE)]
-    assert cat.lines[("routes", 0, "stages", 1, "by")] == 17
+    assert cat.lines.line(("routes", 0, "stages", 1, "by")) == 17
 
 
 # --- reading the file --------------------------------------------------------------------------
@@ -181,10 +181,11 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
 def test_non_utf8_bytes(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes(VALID_TEXT.replace("Belgium\n", "Belgi\xeb\n", 1).encode("latin-1"))
-    offset = VALID_TEXT.index("Belgium\n")
     assert only_problem(path) == Problem(
-        str(path), None, None, None,
-        f"not UTF-8 text (byte {offset + 5}); save the catalogue as UTF-8",
+        str(path), 7, None, None,
+        "not UTF-8 text: byte 0xEB at column 27 is not valid UTF-8; the file looks like "
+        "Windows-1252 or Latin-1, where that byte is 'ë'; save the catalogue as UTF-8 (in most "
+        "editors: Save as… > Encoding: UTF-8)",
     )
 
 

@@ -20,6 +20,7 @@ from geodata import columns as C
 from geodata.frame import hubs_frame, places_frame, routes_frame
 from geodata.resolve import validate
 from maps import pages
+from routes.model import MAX_NAME
 
 pytestmark = pytest.mark.browser
 
@@ -288,6 +289,10 @@ def test_declared_hubs_are_marked_with_their_evidence(browser: Any, built: dict[
 def _payload_catalogue(folder: Path) -> Path:
     joined = " ".join(PAYLOADS)
     quoted = joined.replace("\\", "\\\\").replace('"', '\\"')
+    # a name holds at most MAX_NAME characters: the payloads that fit
+    town = "Town " + " ".join(PAYLOADS[i] for i in (0, 2, 3, 5, 6))
+    assert len(town) <= MAX_NAME
+    town = town.replace("\\", "\\\\").replace('"', '\\"')
     text = textwrap.dedent(f"""\
         source:
           id: payload-test
@@ -298,7 +303,7 @@ def _payload_catalogue(folder: Path) -> Path:
           reporting_country: Belgium
         places:
         - kind: city
-          name: "Town {quoted}"
+          name: "{town}"
           country: Belgium
           lon: 4.7
           lat: 50.9
@@ -313,7 +318,7 @@ def _payload_catalogue(folder: Path) -> Path:
           stages:
           - place: Morocco
             note: "Stage note {quoted}"
-          - place: "Town {quoted}"
+          - place: "{town}"
             by: air
           evidence:
           - section: "Section {quoted}"
