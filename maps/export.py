@@ -72,6 +72,11 @@ Flow CSVs
     ``true``/``false`` and ``count`` is always 1, the weight FlowmapBlue and kepler.gl arc layers
     expect. kepler.gl pairs ``from_lat``/``from_lon`` and ``to_lat``/``to_lon`` by itself.
 
+    Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return: a place named ``=HYPERLINK(...)``) are written with a
+    leading apostrophe (:func:`text_cell`, OWASP's advice against CSV injection); numeric
+    columns are never changed.
+
     FlowmapBlue's two files use the gazetteer's place keys as location ids (``country:BEL``,
     ``region:balkans``, ``port:BEANR``): they are unique and stable across builds, unlike names.
     A leg end is matched to its place by name and point among the places frame (corridor
@@ -591,6 +596,17 @@ def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading
+    apostrophe (OWASP's advice), which Excel, LibreOffice and Google Sheets do not display.
+    Only text columns pass through here; numbers (a longitude of -3.7) are left as they are."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def _fmt(x: float) -> str:
     """``x`` with :data:`PRECISION` decimals (correctly rounded), never as ``-0.00000``."""
     text = f"{x:.{PRECISION}f}"
@@ -637,8 +653,8 @@ def _write_flows(folder: Path, records: Sequence[Mapping[str, Any]], places: Any
             start = (_wrap_lon(part[0][0]), part[0][1])
             end = (_wrap_lon(part[-1][0]), part[-1][1])
             rows.append([
-                record[C.ROUTE_ID], record[C.FLOW_ID], record[C.COMMODITY], i, leg[C.LEG_FROM],
-                leg[C.LEG_TO], _fmt(start[0]), _fmt(start[1]), _fmt(end[0]), _fmt(end[1]),
+                record[C.ROUTE_ID], record[C.FLOW_ID], record[C.COMMODITY], i,
+                text_cell(leg[C.LEG_FROM]), text_cell(leg[C.LEG_TO]), _fmt(start[0]), _fmt(start[1]), _fmt(end[0]), _fmt(end[1]),
                 leg[C.LEG_MODE], "true" if leg[C.LEG_STATED] else "false", leg[C.LEG_ROUTING], 1,
             ])
             origin = _location_id(leg[C.LEG_FROM], start, index)
@@ -650,7 +666,7 @@ def _write_flows(folder: Path, records: Sequence[Mapping[str, Any]], places: Any
     location_rows = []
     for key, (name, point) in sorted(locations.items()):
         lon, lat = points.get(key, point)
-        location_rows.append([key, name, _fmt(lat), _fmt(_wrap_lon(lon))])
+        location_rows.append([key, text_cell(name), _fmt(lat), _fmt(_wrap_lon(lon))])
     flow_rows = [[o, d, n] for (o, d), n in sorted(pairs.items())]
     outputs = {
         folder / FLOWS_CSV: _csv_bytes(FLOW_COLUMNS, rows),

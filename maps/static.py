@@ -457,6 +457,7 @@ def _draw_places(ax: Any, fig: Any, legs: Sequence[_Leg]) -> None:
         for dx, dy, ha, va in candidates:
             text = ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
                                ha=ha, va=va, fontproperties=font, color=_TEXT, zorder=6,
+                               parse_math=False,
                                path_effects=halo, annotation_clip=True)
             box = text.get_window_extent(renderer).expanded(1.05, 1.15)
             inside = (box.x0 >= frame_box.x0 and box.x1 <= frame_box.x1
@@ -467,6 +468,7 @@ def _draw_places(ax: Any, fig: Any, legs: Sequence[_Leg]) -> None:
                     text.remove()
                     ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
                                 ha=ha, va=va, fontproperties=font, color=_TEXT, zorder=6,
+                                parse_math=False,
                                 path_effects=halo, annotation_clip=True,
                                 arrowprops={"arrowstyle": "-", "color": _MUTED,
                                             "linewidth": 0.5, "shrinkA": 0.5, "shrinkB": 2.5})
@@ -541,16 +543,18 @@ def _render(legs: Sequence[_Leg], labels: dict[str, str], title: str, subtitle: 
         return 1.0 - inches_from_top / height
 
     x_left = _MARGIN_IN / FIG_WIDTH_IN
-    fig.text(x_left, at(0.22), title, ha="left", va="top", color=_TEXT,
+    fig.text(x_left, at(0.22), title, ha="left", va="top", color=_TEXT, parse_math=False,
              fontproperties=_font_sized(13.0, bold=True))
-    fig.text(x_left, at(0.22 + 0.3), subtitle, ha="left", va="top", color=_MUTED,
+    fig.text(x_left, at(0.22 + 0.3), subtitle, ha="left", va="top", color=_MUTED, parse_math=False,
              fontproperties=_font_sized(8.5))
-    fig.legend(handles, names, loc="upper left", bbox_to_anchor=(x_left, at(top + map_h + 0.06)),
-               ncol=ncol, frameon=False, prop=_font_sized(7.5), handlelength=2.6,
-               columnspacing=1.6, borderaxespad=0.0, borderpad=0.0, labelspacing=0.45)
-    fig.text(x_left, 0.16 / height,
-             "\n".join(source_lines), ha="left", va="bottom", color=_MUTED,
-             fontproperties=_font_sized(6.5), linespacing=1.35)
+    legend = fig.legend(handles, names, loc="upper left",
+                        bbox_to_anchor=(x_left, at(top + map_h + 0.06)), ncol=ncol,
+                        frameon=False, prop=_font_sized(7.5), handlelength=2.6,
+                        columnspacing=1.6, borderaxespad=0.0, borderpad=0.0, labelspacing=0.45)
+    for label in legend.get_texts():
+        label.set_parse_math(False)  # catalogue text is drawn as written, never as $math$
+    fig.text(x_left, 0.16 / height, "\n".join(source_lines), ha="left", va="bottom",
+             color=_MUTED, parse_math=False, fontproperties=_font_sized(6.5), linespacing=1.35)
     path.parent.mkdir(parents=True, exist_ok=True)
     # zlib level 3 rather than Pillow's 6: a third less encoding time and, for these flat
     # colours, files no larger (overview: 0.038 s and 372 KB against 0.057 s and 395 KB)
