@@ -37,6 +37,9 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
 typecheck: $(VENV)/.dev
+	@mkdir -p $(VENV)/mypy-path && ln -sfn ../.. $(VENV)/mypy-path/trafficking_route_mapper
+	$(VENV)/bin/mypy -p trafficking_route_mapper.routes -p trafficking_route_mapper.geodata \
+	  -p trafficking_route_mapper.maps -m trafficking_route_mapper.build_maps
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.dev system-deps
@@ -45,9 +48,9 @@ pytest: $(VENV)/.dev system-deps
 test: lint typecheck pytest
 
 geodata: $(VENV)/.dev
-	$(PY) -m geodata.build_countries
-	$(PY) -m geodata.build_regions
-	$(PY) -m geodata.build_seaways
+	$(PY) -m trafficking_route_mapper.geodata.build_countries
+	$(PY) -m trafficking_route_mapper.geodata.build_regions
+	$(PY) -m trafficking_route_mapper.geodata.build_seaways
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/run.py $(ARGS)

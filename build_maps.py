@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from geodata.resolve import ResolvedRoute
+    from trafficking_route_mapper.geodata.resolve import ResolvedRoute
 
 log = logging.getLogger("build_maps")
 
@@ -115,10 +115,10 @@ def _jobs(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from geodata.resolve import validate
-    from routes.catalogue import builtin_catalogues
-    from routes.errors import CatalogueError, SourceTextError
-    from routes.evidence import SourceText
+    from trafficking_route_mapper.geodata.resolve import validate
+    from trafficking_route_mapper.routes.errors import CatalogueError, SourceTextError
+    from trafficking_route_mapper.routes.evidence import SourceText
+    from trafficking_route_mapper.routes.load import builtin_catalogues
 
     paths = list(args.catalogue or builtin_catalogues())
     try:
@@ -134,9 +134,9 @@ def _run(args: argparse.Namespace) -> int:
         print(_summary(resolved, checked_text=bool(texts)))
         return EXIT_OK
 
-    from maps.build import build_all
-    from maps.output import OutputRefusedError
-    from maps.workers import default_jobs
+    from trafficking_route_mapper.maps.build import build_all
+    from trafficking_route_mapper.maps.output import OutputRefusedError
+    from trafficking_route_mapper.maps.workers import default_jobs
 
     jobs = args.jobs if args.jobs is not None else default_jobs()
     try:
@@ -150,7 +150,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _summary(resolved: Sequence[ResolvedRoute], checked_text: bool) -> str:
-    from routes import commodities
+    from trafficking_route_mapper.routes import commodities
 
     counts: Counter[tuple[str, str, str]] = Counter()
     files = set()

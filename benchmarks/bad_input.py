@@ -23,8 +23,8 @@ _CHILD = """
 import gc, resource, sys
 gc.disable()
 from pathlib import Path
-from geodata.resolve import validate
-from routes.errors import CatalogueError
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.routes.errors import CatalogueError
 try:
     validate([Path(sys.argv[1])])
     what = "valid"

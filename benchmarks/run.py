@@ -202,13 +202,13 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
     import pyogrio  # noqa: F401
     import pyproj  # noqa: F401
     import shapely  # noqa: F401
+    from trafficking_route_mapper.geodata.frame import hubs_frame, places_frame, routes_frame
+    from trafficking_route_mapper.geodata.gazetteer import Point
+    from trafficking_route_mapper.geodata.resolve import validate
+    from trafficking_route_mapper.maps import export, pages, workers
+    from trafficking_route_mapper.maps.build import _route_sea_legs, output_steps, sea_router
 
     from build_maps import paused_gc
-    from geodata.frame import hubs_frame, places_frame, routes_frame
-    from geodata.gazetteer import Point
-    from geodata.resolve import validate
-    from maps import export, pages, workers
-    from maps.build import _route_sea_legs, output_steps, sea_router
 
     imports = time.perf_counter() - t0
     stages: dict[str, float] = {}
@@ -296,8 +296,7 @@ def child_explore(frame_pickle: Path, dest: Path) -> dict[str, Any]:
     import geopandas  # noqa: F401
     import matplotlib.pyplot  # noqa: F401  (explore imports it)
     import pandas as pd
-
-    from geodata import columns as C
+    from trafficking_route_mapper.geodata import columns as C
 
     _stub_mapclassify()
     imports = time.perf_counter() - t0
@@ -477,7 +476,7 @@ def cdn_handler(leaflet_dir: Path) -> Callable[[Any], None]:
     they are, anything else aborted (no network). The browser tests use it too."""
     import base64
 
-    from maps import pages
+    from trafficking_route_mapper.maps import pages
 
     blank = base64.b64decode(BLANK_PNG_B64)
 
@@ -673,7 +672,7 @@ def _median_result(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _default_jobs() -> int:
-    from maps.workers import default_jobs
+    from trafficking_route_mapper.maps.workers import default_jobs
 
     return default_jobs()
 
@@ -710,7 +709,7 @@ def _largest_commodity_and_routes(catalogue: Path) -> tuple[str, list[tuple[str,
     """The commodity with the most routes and every route's (id, label), from the YAML."""
     from collections import Counter
 
-    from geodata.resolve import validate
+    from trafficking_route_mapper.geodata.resolve import validate
 
     resolved = validate([catalogue])
     counts = Counter(rr.route.commodity for rr in resolved)

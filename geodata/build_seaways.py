@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from geodata import derive
+from trafficking_route_mapper.geodata import derive
 
 OUTPUT = Path(__file__).with_name("data") / "sea_paths.npz"
 
@@ -35,7 +34,7 @@ OUTPUT = Path(__file__).with_name("data") / "sea_paths.npz"
 def endpoints() -> list[tuple[float, float]]:
     """Every point where a sea leg between two built-in places meets the network, as the
     rounded keys :mod:`geodata.seaways` searches by; sorted."""
-    from geodata import gazetteer, seaways
+    from trafficking_route_mapper.geodata import gazetteer, seaways
 
     points = set()
     for place in gazetteer.builtin().places():
@@ -50,8 +49,7 @@ def build(sources: int | None = None) -> dict[str, Any]:
     """The table's arrays (``sources``: only the first that many trees, for tests)."""
     import networkx as nx
     from searoute.searoute import get_graphs
-
-    from geodata import seaways
+    from trafficking_route_mapper.geodata import seaways
 
     network, _ = get_graphs(None, None, "networkx")
     graph = nx.Graph()

@@ -13,12 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-from geodata import columns as C
-from geodata.gazetteer import Place, Point
-from geodata.geometry import MAX_SEGMENT_KM, PRECISION, Coords, geodesic, geodesics, unwrap
-from geodata.resolve import ResolvedRoute
-from routes import commodities
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.gazetteer import Place, Point
+from trafficking_route_mapper.geodata.geometry import (
+    MAX_SEGMENT_KM,
+    PRECISION,
+    Coords,
+    geodesic,
+    geodesics,
+    unwrap,
+)
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute
+from trafficking_route_mapper.routes import commodities
 
 log = logging.getLogger(__name__)
 

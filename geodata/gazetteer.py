@@ -30,8 +30,7 @@ from typing import Any, Literal
 
 import orjson
 import yaml_rs
-
-from routes.errors import UnknownPlaceError
+from trafficking_route_mapper.routes.errors import UnknownPlaceError
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +320,7 @@ def _yaml(name: str) -> Any:
 
 
 def _data(name: str) -> str:
-    return (resources.files("geodata") / "data" / name).read_text(encoding="utf-8")
+    return (resources.files("trafficking_route_mapper.geodata") / "data" / name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-
-from geodata.gazetteer import Point
+from trafficking_route_mapper.geodata.gazetteer import Point
 
 #: Default spacing of points along a leg. 100 km keeps a leg within a pixel of the true geodesic
 #: up to zoom 5 or so, at a cost of ~80 points for Belgium-Asia.

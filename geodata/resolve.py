@@ -13,12 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from geodata import gazetteer
-from geodata.gazetteer import Gazetteer, GazetteerError, Place
-from routes.catalogue import LoadedCatalogue, load_catalogues, locate
-from routes.errors import CatalogueError, Problem, UnknownPlaceError
-from routes.evidence import SourceText, check_evidence
-from routes.model import CorridorPlace, Hub, PointPlace, RegionPlace, Route, Stage, is_name
+from trafficking_route_mapper.geodata import gazetteer
+from trafficking_route_mapper.geodata.gazetteer import Gazetteer, GazetteerError, Place
+from trafficking_route_mapper.routes.errors import CatalogueError, Problem, UnknownPlaceError
+from trafficking_route_mapper.routes.evidence import SourceText, check_evidence
+from trafficking_route_mapper.routes.load import LoadedCatalogue, load_catalogues, locate
+from trafficking_route_mapper.routes.model import (
+    CorridorPlace,
+    Hub,
+    PointPlace,
+    RegionPlace,
+    Route,
+    Stage,
+    is_name,
+)
 
 log = logging.getLogger(__name__)
 

@@ -237,7 +237,7 @@ def _table() -> _Table | None:
     import numpy as np
 
     try:
-        with (resources.files("geodata") / "data" / "sea_paths.npz").open("rb") as f:
+        with (resources.files("trafficking_route_mapper.geodata") / "data" / "sea_paths.npz").open("rb") as f:
             z = np.load(f, allow_pickle=False)
             arrays = {name: z[name] for name in z.files}
         installed = metadata.version("searoute")

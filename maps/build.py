@@ -8,9 +8,15 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from geodata.frame import SeaRouter, hubs_frame, places_frame, routes_frame, sea_requests
-from geodata.resolve import ResolvedRoute
-from maps.output import staged_output
+from trafficking_route_mapper.geodata.frame import (
+    SeaRouter,
+    hubs_frame,
+    places_frame,
+    routes_frame,
+    sea_requests,
+)
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute
+from trafficking_route_mapper.maps.output import staged_output
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +34,7 @@ def build_all(
     work is done otherwise. ``inputs`` are the files the build reads, which ``out`` must not
     hold.
     """
-    from maps import workers
+    from trafficking_route_mapper.maps import workers
 
     with staged_output(out, force=force, inputs=inputs) as stage:
         _route_sea_legs(resolved, jobs)
@@ -48,7 +54,7 @@ def output_steps(
     """Every output of a build as independent steps, each named by what it writes
     (``exports``, ``pages``, ``pngs``); the longest first, so the shorter ones fill in beside
     them when :func:`maps.workers.run` runs them side by side."""
-    from maps import export, pages
+    from trafficking_route_mapper.maps import export, pages
 
     # Small builds: several small steps per kind, sharing data prepared here. Large ones: one
     # step per kind, which prepares its own data in its worker, side by side with the other
@@ -60,7 +66,7 @@ def output_steps(
                                                        hubs=hubs, parts=parts)),
     ]
     if static:
-        from maps import static as static_maps
+        from trafficking_route_mapper.maps import static as static_maps
 
         steps += [("pngs", functools.partial(_one, step))
                   for step in static_maps.png_steps(frame, folder)]
@@ -85,8 +91,8 @@ def _route_sea_legs(resolved: Sequence[ResolvedRoute], jobs: int) -> None:
     loads the shipping-lane network); a search that fails is left to the frame, which
     retries it and falls back to a geodesic with a warning.
     """
-    from geodata import seaways
-    from maps import workers
+    from trafficking_route_mapper.geodata import seaways
+    from trafficking_route_mapper.maps import workers
 
     if jobs < 2 or not workers.can_fork():
         return
@@ -102,6 +108,6 @@ def _route_sea_legs(resolved: Sequence[ResolvedRoute], jobs: int) -> None:
 
 def sea_router() -> SeaRouter | None:
     """The sea-lane router for sea legs (see geodata.seaways)."""
-    from geodata.seaways import sea_path
+    from trafficking_route_mapper.geodata.seaways import sea_path
 
     return sea_path

@@ -104,9 +104,8 @@ from typing import Any
 
 import numpy as np
 import orjson
-
-from geodata import columns as C
-from geodata.gazetteer import slug
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.gazetteer import slug
 
 log = logging.getLogger(__name__)
 

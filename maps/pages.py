@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from geodata import columns as C
-from maps import style
-from routes.commodities import CATEGORIES, COMMODITIES
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.maps import style
+from trafficking_route_mapper.routes.commodities import CATEGORIES, COMMODITIES
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ _DATA_SLOT = "<!--trm:data-->"
 
 
 def _asset(name: str) -> str:
-    return (resources.files("maps") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("trafficking_route_mapper.maps") / "assets" / name).read_text(encoding="utf-8")
 
 
 def json_for_script(value: Any) -> str:
@@ -314,7 +313,7 @@ def _region_features(places: Any) -> dict[str, dict[str, Any]]:
 
 @functools.lru_cache(maxsize=1)
 def _base_map() -> dict[str, Any]:
-    from geodata.gazetteer import load_countries
+    from trafficking_route_mapper.geodata.gazetteer import load_countries
 
     features = []
     for code, country in sorted(load_countries().items()):
@@ -428,7 +427,7 @@ def _hubs(hub_routes: dict[str, list[int]], place_rows: dict[str, Any], declared
 
 
 def _country_name(iso3: str) -> str:
-    from geodata.gazetteer import load_countries
+    from trafficking_route_mapper.geodata.gazetteer import load_countries
 
     for country in load_countries().values():
         if iso3 in (country.iso3, country.adm0_a3):
@@ -529,7 +528,7 @@ def page_steps(frame: Any, places: Any, folder: Path, offline: bool = False,
     one, the overview is one step and the commodity pages are dealt into the others, sharing
     page entries prepared here, once (a single step prepares them itself). Same bytes either
     way."""
-    from maps.workers import chunks
+    from trafficking_route_mapper.maps.workers import chunks
 
     commodity_ids = sorted(set(frame[C.COMMODITY]), key=list(COMMODITIES).index)
     pages = {cid: f"commodity/{cid}.html" for cid in commodity_ids}

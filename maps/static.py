@@ -48,9 +48,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from geodata import columns as C
-from maps import style
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.maps import style
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +162,7 @@ def png_steps(frame: Any, folder: Path) -> list[Callable[[], Path]]:
 
 def _reported_for(frame: Any) -> str:
     """" reported for Belgium" when every route comes from one country's report, else ""."""
-    from geodata.gazetteer import load_countries
+    from trafficking_route_mapper.geodata.gazetteer import load_countries
 
     codes = {str(c) for c in frame[C.REPORTING_COUNTRY].dropna()}
     if len(codes) != 1:
@@ -246,8 +245,7 @@ def _countries() -> Any:
     """Natural Earth countries as a GeoDataFrame (valid geometries), loaded once per process."""
     import geopandas as gpd
     import shapely
-
-    from geodata.gazetteer import load_countries
+    from trafficking_route_mapper.geodata.gazetteer import load_countries
 
     countries = load_countries()
     keys = sorted(countries)
@@ -419,7 +417,7 @@ def _undirected_key(coords: Coords) -> bytes:
 
 @functools.lru_cache(maxsize=1)
 def _commodity_order() -> dict[str, int]:
-    from routes.commodities import COMMODITIES
+    from trafficking_route_mapper.routes.commodities import COMMODITIES
 
     return {cid: i for i, cid in enumerate(COMMODITIES)}
 

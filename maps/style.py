@@ -8,7 +8,7 @@ Stated legs are solid; inferred legs (from another source, or a corridor's waypo
 
 from __future__ import annotations
 
-from routes.commodities import COMMODITIES, MARKETS
+from trafficking_route_mapper.routes.commodities import COMMODITIES, MARKETS
 
 #: Market -> base colour (Paul Tol, "muted", https://personal.sron.nl/~pault/).
 MARKET_COLOURS: dict[str, str] = {

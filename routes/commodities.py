@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from routes.errors import UnknownCommodityError
+from trafficking_route_mapper.routes.errors import UnknownCommodityError
 
 Category = Literal["People", "Trade", "Environment", "Drugs"]
 CATEGORIES: tuple[Category, ...] = ("People", "Trade", "Environment", "Drugs")

@@ -26,7 +26,7 @@ class Problem:
 
     ``loc`` (the path in the document) is how a line is found for a problem built before any
     line is known: every problem of a file gets its line in one pass over the file at the end
-    (:func:`routes.catalogue.locate`). ``ref`` names another path (file, path) whose
+    (:func:`routes.load.locate`). ``ref`` names another path (file, path) whose
     ``FILE:LINE`` replaces :data:`REF` in the message then.
     """
 

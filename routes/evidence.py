@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from routes.catalogue import LoadedCatalogue
-from routes.errors import Problem, SourceTextError
-from routes.model import Evidence
+from trafficking_route_mapper.routes.errors import Problem, SourceTextError
+from trafficking_route_mapper.routes.load import LoadedCatalogue
+from trafficking_route_mapper.routes.model import Evidence
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "−": "-", "–": "-", "—": "-"})
 _HEADING = re.compile(r"^[A-Z][A-Z &,/'’-]{2,}$")

@@ -2,7 +2,7 @@
 
 pydantic says "Input should be a valid list" at ``('routes', 0, 'stages')``; the analyst needs
 the field (``stages``), what was found (``a string``) and the fix ("write a YAML list, one ``-``
-item per line"). Lines are found later, for every problem at once (:mod:`routes.catalogue`).
+item per line"). Lines are found later, for every problem at once (:mod:`routes.load`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-
-from routes.errors import Loc, Problem
-from routes.model import (
+from trafficking_route_mapper.routes.errors import Loc, Problem
+from trafficking_route_mapper.routes.model import (
     BIDI_CONTROLS,
     LINE_PATTERN,
     NAME_PATTERN,
@@ -25,7 +24,7 @@ from routes.model import (
     Source,
     Stage,
 )
-from routes.reading import describe_character
+from trafficking_route_mapper.routes.reading import describe_character
 
 
 def pydantic_problems(

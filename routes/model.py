@@ -1,7 +1,7 @@
 """The catalogue format as pydantic models: structure and types, checked at the boundary.
 
 These models describe one YAML file. Cross-field rules that need the whole route (where an
-unstated stage may stand, word limits, the vocabularies) live in :mod:`routes.catalogue`, and
+unstated stage may stand, word limits, the vocabularies) live in :mod:`routes.load`, and
 rules that need the gazetteer live in :mod:`geodata.resolve`; both report through the same
 problem list.
 """

@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-
-from geodata.frame import places_frame, routes_frame
-from geodata.resolve import ResolvedRoute, validate
-from routes.catalogue import builtin_catalogues
+from trafficking_route_mapper.geodata.frame import places_frame, routes_frame
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
+from trafficking_route_mapper.routes.load import builtin_catalogues
 
 #: Property-based tests keep no example database in the working tree (tests write only to tmp).
 settings.register_profile("repo", database=None)
@@ -31,7 +30,7 @@ def builtin_resolved() -> list[ResolvedRoute]:
 
 @pytest.fixture(scope="session")
 def builtin_frame(builtin_resolved: list[ResolvedRoute]) -> Any:
-    from maps.build import sea_router
+    from trafficking_route_mapper.maps.build import sea_router
 
     return routes_frame(builtin_resolved, sea_router=sea_router())
 

@@ -6,11 +6,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-
-import build_maps
-from geodata import seaways
-from geodata.seaways import clear_sea_path_cache
-from maps import build, export
+from trafficking_route_mapper import build_maps
+from trafficking_route_mapper.geodata import seaways
+from trafficking_route_mapper.geodata.seaways import clear_sea_path_cache
+from trafficking_route_mapper.maps import build, export
 
 EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "manifest.json", "png",
                 "routes.geojson", "routes.gpkg"]

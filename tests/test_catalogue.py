@@ -1,4 +1,4 @@
-"""Tests for loading and validating catalogues (:mod:`routes.catalogue`, :mod:`geodata.resolve`).
+"""Tests for loading and validating catalogues (:mod:`routes.load`, :mod:`geodata.resolve`).
 
 Every bad input is asserted by the problem it produces: file, line (exact, where the test wrote
 the input), route id, field and message. Inputs are small catalogues written into ``tmp_path``
@@ -19,14 +19,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from trafficking_route_mapper.geodata import gazetteer
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
+from trafficking_route_mapper.routes.commodities import COMMODITIES
+from trafficking_route_mapper.routes.errors import CatalogueError, Problem
+from trafficking_route_mapper.routes.evidence import SourceText
+from trafficking_route_mapper.routes.load import builtin_catalogues, load_catalogue, load_catalogues
+from trafficking_route_mapper.routes.model import MAX_PHRASE_WORDS
 
-from geodata import gazetteer
-from geodata.resolve import ResolvedRoute, validate
-from routes.catalogue import builtin_catalogues, load_catalogue, load_catalogues
-from routes.commodities import COMMODITIES
-from routes.errors import CatalogueError, Problem
-from routes.evidence import SourceText
-from routes.model import MAX_PHRASE_WORDS
 from tests.builders import (
     MINI_REPORT,
     catalogue_doc,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shapely
-
-from geodata import build_regions, gazetteer
+from trafficking_route_mapper.geodata import build_regions, gazetteer
 
 
 def test_regions_file_is_reproduced_byte_for_byte(tmp_path: Path) -> None:

@@ -20,11 +20,11 @@ import pyogrio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.gazetteer import slug
+from trafficking_route_mapper.maps import export
+from trafficking_route_mapper.maps.export import write_exports
 
-from geodata import columns as C
-from geodata.gazetteer import slug
-from maps import export
-from maps.export import write_exports
 from tests.conftest import REPO
 
 GEOJSONHINT = REPO / "node_modules" / ".bin" / "geojsonhint"

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 import shapely
 import yaml
-
-from geodata import build_countries, gazetteer
-from geodata.gazetteer import Gazetteer, GazetteerError, Place
-from routes.errors import UnknownPlaceError
+from trafficking_route_mapper.geodata import build_countries, gazetteer
+from trafficking_route_mapper.geodata.gazetteer import Gazetteer, GazetteerError, Place
+from trafficking_route_mapper.routes.errors import UnknownPlaceError
 
 DATA = Path(gazetteer.__file__).with_name("data")
 

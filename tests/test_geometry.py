@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 import shapely
 from pyproj import Geod
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.frame import route_records, routes_frame
+from trafficking_route_mapper.geodata.geometry import MAX_SEGMENT_KM, PRECISION, geodesic, unwrap
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
 
-from geodata import columns as C
-from geodata.frame import route_records, routes_frame
-from geodata.geometry import MAX_SEGMENT_KM, PRECISION, geodesic, unwrap
-from geodata.resolve import ResolvedRoute, validate
 from tests.builders import minimal_route, stages, write_catalogue
 
 GEOD = Geod(ellps="WGS84")

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from trafficking_route_mapper.geodata.frame import places_frame, routes_frame
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.maps.export import write_exports
+from trafficking_route_mapper.maps.static import write_pngs
 
-from geodata.frame import places_frame, routes_frame
-from geodata.resolve import validate
-from maps.export import write_exports
-from maps.static import write_pngs
 from tests.builders import minimal_route, minimal_source, stages, write_catalogue
 
 FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "+1 Harbour", "-2 Quay", "@SUM Docks"]

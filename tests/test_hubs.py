@@ -6,10 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from geodata.frame import hubs_frame
-from geodata.resolve import validate
-from routes.errors import CatalogueError
+from trafficking_route_mapper.geodata.frame import hubs_frame
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.routes.errors import CatalogueError
 
 
 def _catalogue(folder: Path, hubs: str) -> Path:

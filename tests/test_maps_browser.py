@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.frame import hubs_frame, places_frame, routes_frame
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.maps import pages
+from trafficking_route_mapper.routes.model import MAX_NAME
 
 from benchmarks.run import cdn_handler
-from geodata import columns as C
-from geodata.frame import hubs_frame, places_frame, routes_frame
-from geodata.resolve import validate
-from maps import pages
-from routes.model import MAX_NAME
 
 pytestmark = pytest.mark.browser
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-
-import build_maps
-from maps import output
-from maps.output import MANIFEST, OutputRefusedError, staged_output
+from trafficking_route_mapper import build_maps
+from trafficking_route_mapper.maps import output
+from trafficking_route_mapper.maps.output import MANIFEST, OutputRefusedError, staged_output
 
 BUILD = ["-q", "--no-static", "-j", "1"]
 
@@ -65,7 +64,7 @@ def test_a_folder_that_is_not_a_build_is_refused(
 def test_force_replaces_it_and_logs_what_it_removed(
     documents: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="maps.output"):
+    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.maps.output"):
         assert build_maps.main([*BUILD, "--force", "--out", str(documents)]) == 0
     assert (documents / "index.html").exists()
     assert not (documents / "thesis.odt").exists()
@@ -139,7 +138,7 @@ def test_folders_that_are_never_replaced_even_with_force(
     target = {"cwd": ".", "parent of cwd": "..", "home": str(tmp_path / "home"),
               "holds an input": str(tmp_path / "inputs")}[where]
     if where == "holds an input":
-        from routes.catalogue import builtin_catalogues
+        from trafficking_route_mapper.routes.load import builtin_catalogues
 
         (tmp_path / "inputs").mkdir()
         copy = tmp_path / "inputs" / "belgium.yaml"
@@ -309,7 +308,7 @@ def test_a_second_build_waits_for_the_first(
     child.start()
     assert started.wait(30)
     second = threading.Thread(target=_build, args=(previous, "second"))
-    with caplog.at_level(logging.WARNING, logger="maps.output"):
+    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.maps.output"):
         second.start()
         time.sleep(0.5)
         assert second.is_alive(), "the second build waits while the first writes"
@@ -326,7 +325,7 @@ def test_a_second_build_waits_for_the_first(
 
 _WORKERS_SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from maps import workers
+    from trafficking_route_mapper.maps import workers
 
     folder = sys.argv[1]
 

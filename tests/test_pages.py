@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from geodata import columns as C
-from maps import pages
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.maps import pages
 
 
 def _block(html: str, block_id: str) -> Any:

@@ -6,9 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from geodata.resolve import validate
-from routes.errors import CatalogueError
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.routes.errors import CatalogueError
 
 
 def test_a_route_with_a_wrong_type_still_reports_its_unknown_commodity_and_place(

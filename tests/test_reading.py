@@ -8,12 +8,12 @@ import codecs
 from pathlib import Path
 
 import pytest
+from trafficking_route_mapper.geodata import gazetteer
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.routes import reading
+from trafficking_route_mapper.routes.errors import REPEATS_SHOWN, CatalogueError, Problem
+from trafficking_route_mapper.routes.model import MAX_LINE, MAX_NAME
 
-from geodata import gazetteer
-from geodata.resolve import validate
-from routes import reading
-from routes.errors import REPEATS_SHOWN, CatalogueError, Problem
-from routes.model import MAX_LINE, MAX_NAME
 from tests.builders import line_of, minimal_route, stages, write_catalogue, write_text
 from tests.test_catalogue import LINE_STAGE0, ROUTE, VALID_TEXT, only_problem, problems_of
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from geodata import columns as C
-from geodata.frame import hubs_frame, routes_frame
-from geodata.resolve import validate
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.frame import hubs_frame, routes_frame
+from trafficking_route_mapper.geodata.resolve import validate
+
 from tests.conftest import REPO
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from pyproj import Geod
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.frame import routes_frame
+from trafficking_route_mapper.geodata.gazetteer import Point
+from trafficking_route_mapper.geodata.geometry import geodesic
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.maps.build import sea_router
 
-from geodata import columns as C
-from geodata.frame import routes_frame
-from geodata.gazetteer import Point
-from geodata.geometry import geodesic
-from geodata.resolve import validate
-from maps.build import sea_router
 from tests.test_seaways import Land, land, points_deep_on_land
 
 __all__ = ["land"]  # the module-scoped land fixture, shared with test_seaways
@@ -117,7 +117,7 @@ def test_routing_failure_warns_and_falls_back_to_the_geodesic(
     def broken(start: Point, end: Point) -> list[Point]:
         raise RuntimeError("no lane")
 
-    with caplog.at_level(logging.WARNING, logger="geodata.frame"):
+    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.geodata.frame"):
         frame = routes_frame(validate([_catalogue(tmp_path, "sea")]), sea_router=broken)
     leg = frame[C.LEGS].iloc[0][0]
     assert leg[C.LEG_ROUTING] == "geodesic-fallback"

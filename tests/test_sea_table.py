@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from geodata import build_seaways, seaways
-from geodata.seaways import Point, clear_sea_path_cache
+from trafficking_route_mapper.geodata import build_seaways, seaways
+from trafficking_route_mapper.geodata.seaways import Point, clear_sea_path_cache
 
 
 @pytest.fixture(scope="module")

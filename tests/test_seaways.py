@@ -24,8 +24,7 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import Geod
-
-from geodata.seaways import (
+from trafficking_route_mapper.geodata.seaways import (
     PRECISION,
     SeaRoutingError,
     clear_sea_path_cache,

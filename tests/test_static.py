@@ -14,10 +14,9 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib import image as mpimg
-
-from geodata import columns as C
-from maps import static, style
-from maps.static import write_pngs
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.maps import static, style
+from trafficking_route_mapper.maps.static import write_pngs
 
 A4_WIDTH_PX_AT_150_DPI = 1240
 

@@ -6,8 +6,7 @@ import os
 from collections.abc import Callable
 
 import pytest
-
-from maps import workers
+from trafficking_route_mapper.maps import workers
 
 needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="fork start method unavailable")
 

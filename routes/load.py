@@ -19,11 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-
-from routes import commodities
-from routes.errors import REF, CatalogueError, Loc, Problem, UnknownCommodityError
-from routes.explain import field_name, kind_of, pydantic_problems
-from routes.model import (
+from trafficking_route_mapper.routes import commodities
+from trafficking_route_mapper.routes.errors import (
+    REF,
+    CatalogueError,
+    Loc,
+    Problem,
+    UnknownCommodityError,
+)
+from trafficking_route_mapper.routes.explain import field_name, kind_of, pydantic_problems
+from trafficking_route_mapper.routes.model import (
     MAX_PHRASE_WORDS,
     CatalogueHead,
     Evidence,
@@ -34,14 +39,20 @@ from routes.model import (
     Source,
     Stage,
 )
-from routes.reading import Lines, ReadProblem, UnreadableError, decode, parse
+from trafficking_route_mapper.routes.reading import (
+    Lines,
+    ReadProblem,
+    UnreadableError,
+    decode,
+    parse,
+)
 
 log = logging.getLogger(__name__)
 
 
 def builtin_catalogues() -> list[Path]:
     """The catalogues shipped with the tool (package data under ``routes/catalogue``)."""
-    folder = resources.files("routes") / "catalogue"
+    folder = resources.files("trafficking_route_mapper.routes") / "catalogue"
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
 
 
