@@ -7,6 +7,7 @@ then import, and the command runs from the wheel, not from this checkout.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -23,9 +24,14 @@ PACKAGE = "trafficking_route_mapper"
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of the sources (a build writes build/ and egg-info/)."""
+    source = tmp_path_factory.mktemp("source") / "repo"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "out", "test-artifacts", "build", "*.egg-info",
+        "__pycache__", ".*_cache"))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(out), str(REPO)],
+                    "--no-build-isolation", "--wheel-dir", str(out), str(source)],
                    check=True, capture_output=True)
     (built,) = out.glob("*.whl")
     return built
