@@ -115,34 +115,51 @@ def _jobs(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from trafficking_route_mapper.geodata.pipeline import atlas_of
     from trafficking_route_mapper.geodata.resolve import validate
-    from trafficking_route_mapper.routes.errors import CatalogueError, SourceTextError
+    from trafficking_route_mapper.maps.outputs import write_outputs
+    from trafficking_route_mapper.maps.staging import check_target
+    from trafficking_route_mapper.routes.errors import (
+        CatalogueError,
+        OutputRefusedError,
+        SourceTextError,
+    )
     from trafficking_route_mapper.routes.evidence import SourceText
     from trafficking_route_mapper.routes.load import builtin_catalogues
 
     paths = list(args.catalogue or builtin_catalogues())
+    inputs = [*paths, *args.source_text]
+    errors: list[str] = []
+    resolved: list[ResolvedRoute] = []
+    texts: list[SourceText] = []
     try:
         texts = [SourceText.read(p) for p in args.source_text]
         resolved = validate(paths, texts)
     except CatalogueError as err:
-        print(f"error: invalid catalogue input\n{err}", file=sys.stderr)
-        return EXIT_INVALID
+        errors.append(f"error: invalid catalogue input\n{err}")
     except SourceTextError as err:
-        print(f"error: {err}", file=sys.stderr)
+        errors.append(f"error: {err}")
+    if not args.check:
+        try:
+            check_target(args.out, force=args.force, inputs=inputs)
+        except OutputRefusedError as err:
+            errors.append(f"error: {err}")
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
         return EXIT_INVALID
     if args.check:
         print(_summary(resolved, checked_text=bool(texts)))
         return EXIT_OK
 
-    from trafficking_route_mapper.maps.build import build_all
-    from trafficking_route_mapper.maps.output import OutputRefusedError
-    from trafficking_route_mapper.maps.workers import default_jobs
+    from trafficking_route_mapper.geodata.parallel import default_jobs
 
     jobs = args.jobs if args.jobs is not None else default_jobs()
+    atlas = atlas_of(resolved, jobs=jobs)
+    del resolved  # the atlas holds what the outputs need
     try:
-        written = build_all(resolved, args.out, offline=args.offline, static=not args.no_static,
-                            jobs=jobs, force=args.force, inputs=[*paths, *args.source_text])
-    except OutputRefusedError as err:
+        written = write_outputs(atlas, args.out, offline=args.offline, static=not args.no_static,
+                                jobs=jobs, force=args.force, inputs=inputs)
+    except OutputRefusedError as err:  # the folder changed while the atlas was built
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INVALID
     log.info("built %d files in %s", len(written), args.out)

@@ -202,44 +202,44 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
     import pyogrio  # noqa: F401
     import pyproj  # noqa: F401
     import shapely  # noqa: F401
-    from trafficking_route_mapper.geodata.frame import hubs_frame, places_frame, routes_frame
-    from trafficking_route_mapper.geodata.gazetteer import Point
-    from trafficking_route_mapper.geodata.resolve import validate
-    from trafficking_route_mapper.maps import export, pages, workers
-    from trafficking_route_mapper.maps.build import _route_sea_legs, output_steps, sea_router
 
-    from build_maps import paused_gc
+    from trafficking_route_mapper.build_maps import paused_gc
+    from trafficking_route_mapper.geodata import columns as C
+    from trafficking_route_mapper.geodata import parallel
+    from trafficking_route_mapper.geodata.assemble import build_atlas, sea_requests
+    from trafficking_route_mapper.geodata.atlas import Point
+    from trafficking_route_mapper.geodata.resolve import validate
+    from trafficking_route_mapper.geodata.seaways import SeaRouter
+    from trafficking_route_mapper.maps import export, pages
+    from trafficking_route_mapper.maps.outputs import output_steps
 
     imports = time.perf_counter() - t0
     stages: dict[str, float] = {}
     sea = {"seconds": 0.0, "legs": 0}
-    base_router = sea_router()
-    if base_router is None:
-        raise RuntimeError("maps.build.sea_router() returned no router")
 
-    def router(start: Point, end: Point) -> list[Point]:
-        s0 = time.perf_counter()
-        try:
-            return base_router(start, end)
-        finally:
-            sea["seconds"] += time.perf_counter() - s0
-            sea["legs"] += 1
+    class TimedRouter(SeaRouter):
+        def path(self, start: Point, end: Point) -> list[Point]:
+            s0 = time.perf_counter()
+            try:
+                return super().path(start, end)
+            finally:
+                sea["seconds"] += time.perf_counter() - s0
+                sea["legs"] += 1
 
+    router = TimedRouter()
     dest.mkdir(parents=True, exist_ok=True)
     with paused_gc():  # as build_maps.py runs them
         with _timed(stages, "validate"):
             resolved = validate([catalogue])
-        with _timed(stages, "routes_frame"):
+        with _timed(stages, "atlas"):
             s0 = time.perf_counter()
-            _route_sea_legs(resolved, jobs)
+            router.prefetch(sea_requests(resolved), jobs)
             sea["seconds"] += time.perf_counter() - s0
-            frame = routes_frame(resolved, sea_router=router)
-        with _timed(stages, "places_frame"):
-            places = places_frame(resolved)
+            atlas = build_atlas(resolved, router)
+        del resolved
         with _timed(stages, "outputs"):
-            named = output_steps(frame, places, dest, offline=False, static=False,
-                                 hubs=hubs_frame(resolved), jobs=jobs)
-            steps = workers.run([_timed_step(step) for _, step in named], jobs)
+            named = output_steps(atlas, dest, offline=False, static=False, jobs=jobs)
+            steps = parallel.run([_timed_step(step) for _, step in named], jobs)
     for kind in ("exports", "pages"):  # each kind's own time, summed over its steps
         stages[kind] = sum(t["seconds"] for (k, _), t in zip(named, steps, strict=True)
                            if k == kind)
@@ -249,28 +249,29 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
     for step in steps:
         if step["pid"] != os.getpid():
             workers_peak[step["pid"]] = max(workers_peak.get(step["pid"], 0.0), step["vm_hwm_mb"])
-    peak = own
-    points = int(sum(len(g.coords) for geom in frame.geometry if geom is not None
-                     for g in geom.geoms))
+    legs = atlas.leg_table
+    drawn_routes = int(legs[legs[C.LEG_DRAWN]][C.ROUTE_ID].nunique())
     result = {
         "imports": imports,
         "jobs": jobs,
         "stages": stages,
-        "pipeline": sum(stages[k] for k in ("validate", "routes_frame", "places_frame",
-                                            "outputs")),
+        "pipeline": sum(stages[k] for k in ("validate", "atlas", "outputs")),
         "rss_sum_mb": own + sum(workers_peak.values()),
+        "rss_workers_max_mb": max(workers_peak.values(), default=0.0),
+        "rss_parent_mb": own,
         "sea_seconds": sea["seconds"],
         "sea_legs": sea["legs"],
-        "vm_hwm_mb": peak,
-        "routes": len(frame),
-        "drawn": int(frame.geometry.notna().sum()),
-        "commodities": int(frame["commodity"].nunique()),
-        "points": points,
+        "vm_hwm_mb": own,
+        "routes": len(atlas.route_table),
+        "drawn": drawn_routes,
+        "commodities": int(atlas.route_table[C.COMMODITY].nunique()),
+        "points": len(atlas.coords),
         "html_bytes": (dest / pages.INDEX).stat().st_size,
         "html_total_bytes": sum(p.stat().st_size for p in page_files),
         "geojson_bytes": (dest / export.ROUTES_GEOJSON).stat().st_size,
     }
     if frame_out is not None:  # after the measurement: the baseline's input
+        frame = atlas.routes
         frame.to_pickle(frame_out)
     return result
 
@@ -296,6 +297,7 @@ def child_explore(frame_pickle: Path, dest: Path) -> dict[str, Any]:
     import geopandas  # noqa: F401
     import matplotlib.pyplot  # noqa: F401  (explore imports it)
     import pandas as pd
+
     from trafficking_route_mapper.geodata import columns as C
 
     _stub_mapclassify()
@@ -476,7 +478,7 @@ def cdn_handler(leaflet_dir: Path) -> Callable[[Any], None]:
     they are, anything else aborted (no network). The browser tests use it too."""
     import base64
 
-    from trafficking_route_mapper.maps import pages
+    from trafficking_route_mapper.maps import layer
 
     blank = base64.b64decode(BLANK_PNG_B64)
 
@@ -484,9 +486,9 @@ def cdn_handler(leaflet_dir: Path) -> Callable[[Any], None]:
         url = route.request.url
         if url.startswith("file:"):
             route.continue_()
-        elif url == pages.LEAFLET_JS_URL:
+        elif url == layer.LEAFLET_JS_URL:
             route.fulfill(path=str(leaflet_dir / "leaflet.js"), content_type="application/javascript")
-        elif url == pages.LEAFLET_CSS_URL:
+        elif url == layer.LEAFLET_CSS_URL:
             route.fulfill(path=str(leaflet_dir / "leaflet.css"), content_type="text/css")
         elif "basemaps.cartocdn.com" in url:
             route.fulfill(body=blank, content_type="image/png")
@@ -672,7 +674,7 @@ def _median_result(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _default_jobs() -> int:
-    from trafficking_route_mapper.maps.workers import default_jobs
+    from trafficking_route_mapper.geodata.parallel import default_jobs
 
     return default_jobs()
 
@@ -778,7 +780,7 @@ def format_report(result: dict[str, Any], checked: Sequence[Target]) -> str:
     lines = [f"trafficking-route-mapper benchmark: seed {result['seed']}, median of "
              f"{result['repeat']} run(s); python {result['python']}, {result['cpus']} CPUs, "
              f"pipeline with {result['jobs']} job(s)", ""]
-    head = (f"{'N':>6} {'validate':>9} {'routes_fr':>9} {'(sea)':>7} {'places_fr':>9} "
+    head = (f"{'N':>6} {'validate':>9} {'atlas':>9} {'(sea)':>7} {'':>9} "
             f"{'(pages)':>8} {'(exports)':>9} {'outputs':>8} {'PIPELINE':>9} {'EXPLORE':>8} "
             f"{'ratio':>6} {'imports':>8}")
     lines += ["Time in seconds (in-process, imports excluded; '(sea)' is inside routes_frame;",
@@ -788,8 +790,8 @@ def format_report(result: dict[str, Any], checked: Sequence[Target]) -> str:
         p, e = size["pipeline"], size["explore"]
         st = p["stages"]
         lines.append(
-            f"{size['n']:>6} {st['validate']:>9.3f} {st['routes_frame']:>9.3f} "
-            f"{p['sea_seconds']:>7.3f} {st['places_frame']:>9.3f} {st['pages']:>8.3f} "
+            f"{size['n']:>6} {st['validate']:>9.3f} {st['atlas']:>9.3f} "
+            f"{p['sea_seconds']:>7.3f} {'':>9} {st['pages']:>8.3f} "
             f"{st['exports']:>9.3f} {st['outputs']:>8.3f} {p['pipeline']:>9.3f} "
             f"{e['explore_save']:>8.3f} {p['pipeline'] / e['explore_save']:>5.2f}x "
             f"{p['imports']:>8.3f}"

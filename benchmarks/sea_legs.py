@@ -77,13 +77,12 @@ import json, time
 t0 = time.perf_counter()
 import searoute
 t1 = time.perf_counter()
-from trafficking_route_mapper.geodata.seaways import clear_sea_path_cache, sea_path
+from trafficking_route_mapper.geodata.seaways import SeaRouter
 start, end = {start!r}, {end!r}
 t2 = time.perf_counter()
-sea_path(start, end)
+SeaRouter().path(start, end)
 t3 = time.perf_counter()
-clear_sea_path_cache()
-sea_path(start, end)
+SeaRouter().path(start, end)
 t4 = time.perf_counter()
 print(json.dumps({{"import": t1 - t0, "first": t3 - t2, "again": t4 - t3}}))
 """
@@ -155,11 +154,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if str(REPO_ROOT) not in sys.path:  # run as a file rather than with -m
         sys.path.insert(0, str(REPO_ROOT))
-    from trafficking_route_mapper.geodata.seaways import (
-        SeaRoutingError,
-        clear_sea_path_cache,
-        sea_path,
-    )
+    from trafficking_route_mapper.geodata.seaways import SeaRouter, SeaRoutingError
+
+    router = [SeaRouter()]
+
+    def sea_path(start: Point, end: Point) -> list[Point]:
+        return router[0].path(start, end)
+
+    def clear_sea_path_cache() -> None:
+        router[0] = SeaRouter()
 
     print(
         f"python {sys.version.split()[0]}, {len(PORTS)} ports, {args.legs} legs, seed {args.seed}"

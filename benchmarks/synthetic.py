@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from trafficking_route_mapper.geodata.gazetteer import Gazetteer, Place, PlaceKind, builtin, slug
+from trafficking_route_mapper.geodata.gazetteer import Gazetteer, Place, PlaceKind, slug
+from trafficking_route_mapper.geodata.places import builtin
 from trafficking_route_mapper.routes.commodities import COMMODITIES, Commodity
 from trafficking_route_mapper.routes.model import MAX_PHRASE_WORDS
 

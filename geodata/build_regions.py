@@ -22,14 +22,15 @@ PRECISION = 5
 def build() -> dict[str, Any]:
     """The FeatureCollection of every built-in region, computed without the derived file."""
     import shapely
-    from trafficking_route_mapper.geodata import gazetteer
 
-    gaz = gazetteer.Gazetteer(gazetteer.load_countries())
-    for adm0, names in gazetteer._yaml("aliases.yaml").items():
+    from trafficking_route_mapper.geodata import datafiles, gazetteer, places
+
+    gaz = gazetteer.Gazetteer(datafiles.load_countries())
+    for adm0, names in datafiles.data_yaml("aliases.yaml").items():
         gaz.alias(f"country:{adm0}", names)
     features = []
-    for entry in gazetteer._yaml("regions.yaml"):
-        place = gazetteer.region_from_definition(gaz, entry)
+    for entry in datafiles.data_yaml("regions.yaml"):
+        place = places.region_from_definition(gaz, entry)
         point = gaz.region_point(place.members) if "anchor" not in entry else place.point
         geom = shapely.make_valid(gazetteer.union(place.members, gaz))
         geom = shapely.set_precision(geom, 10**-PRECISION)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from trafficking_route_mapper.geodata import derive
 
 OUTPUT = Path(__file__).with_name("data") / "sea_paths.npz"
@@ -34,10 +35,10 @@ OUTPUT = Path(__file__).with_name("data") / "sea_paths.npz"
 def endpoints() -> list[tuple[float, float]]:
     """Every point where a sea leg between two built-in places meets the network, as the
     rounded keys :mod:`geodata.seaways` searches by; sorted."""
-    from trafficking_route_mapper.geodata import gazetteer, seaways
+    from trafficking_route_mapper.geodata import places, seaways
 
     points = set()
-    for place in gazetteer.builtin().places():
+    for place in places.builtin().places():
         if place.kind in ("country", "region"):
             points.add(place.gateway[1] if place.gateway is not None else place.point)
         elif place.kind in ("city", "port"):
@@ -49,6 +50,7 @@ def build(sources: int | None = None) -> dict[str, Any]:
     """The table's arrays (``sources``: only the first that many trees, for tests)."""
     import networkx as nx
     from searoute.searoute import get_graphs
+
     from trafficking_route_mapper.geodata import seaways
 
     network, _ = get_graphs(None, None, "networkx")

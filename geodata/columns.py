@@ -1,11 +1,12 @@
-"""Names of the hand-off columns: one GeoDataFrame, one row per route.
+"""Names of the Atlas's columns: the hand-off tables every renderer reads.
 
-Renderers, exports and tests import these instead of spelling strings. The same names become
-the GeoJSON properties (see the README's schema table).
+Renderers, exports and tests import these instead of spelling strings. The route, stage, leg
+and evidence names are also the GeoJSON property names (see the README's schema table).
 """
 
 from __future__ import annotations
 
+# --- routes: one row per route, sorted by route id ----------------------------------------------
 ROUTE_ID = "route_id"
 FLOW_ID = "flow_id"
 COMMODITY = "commodity"
@@ -15,42 +16,128 @@ MARKET_LABEL = "market_label"
 CATEGORY = "category"
 LABEL = "label"
 PATH = "path"  # "Morocco → Spain → France → Belgium"
-STAGES = "stages"  # list of dicts, see STAGE_* keys
-MODES = "modes"  # one mode per leg
-LEGS = "legs"  # list of dicts, see LEG_* keys; geometry parts are the drawn legs in order
-REPORTING_COUNTRY = "reporting_country"  # ISO 3166 alpha-3
+REPORTING_COUNTRY = "reporting_country"  # ISO 3166 alpha-3 (or Natural Earth's code)
 REPORTING_ROLE = "reporting_role"
-EVIDENCE = "evidence"  # list of dicts: source, section, phrase, summary
-ACTORS = "actors"
+ACTORS = "actors"  # list of str
 NOTE = "note"
 SOURCE_ID = "source_id"
 SOURCE_TITLE = "source_title"
 SOURCE_URL = "source_url"
 CATALOGUE = "catalogue"  # file name the route came from
-GEOMETRY = "geometry"  # MultiLineString of the drawn legs (unwrapped longitudes), or None
+GEOMETRY = "geometry"  # routes: MultiLineString of the drawn legs; legs: LineString; or None
 
+ROUTE_COLUMNS: tuple[str, ...] = (
+    ROUTE_ID, FLOW_ID, COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, LABEL, PATH,
+    REPORTING_COUNTRY, REPORTING_ROLE, ACTORS, NOTE, SOURCE_ID, SOURCE_TITLE, SOURCE_URL,
+    CATALOGUE,
+)
+
+# --- stages: one row per stage of a route, in order -----------------------------------------------
+STAGE_INDEX = "stage"  # 0-based position in the route
 STAGE_NAME = "name"
 STAGE_KIND = "kind"  # country, region, city, port, corridor, unstated
-STAGE_ISO3 = "iso3"
+STAGE_ISO3 = "iso3"  # (exports) ISO 3166 alpha-3 codes the place covers; a region lists its members
 STAGE_ROLE = "role"  # origin, transit, destination
 STAGE_STATED = "stated"
-STAGE_PLACE = "place"  # gazetteer key, e.g. "region:balkans" (None if unstated)
-STAGE_POINT = "point"  # [lon, lat] representative point (None if unstated)
-STAGE_SOURCE = "source"  # citation of an inferred stage
+STAGE_PLACE = "place"  # place key, e.g. "region:balkans" (None if unstated)
+STAGE_POINT = "point"  # (exports) [lon, lat] representative point (None if unstated)
+STAGE_BY = "by"  # mode of the leg arriving here, as the catalogue says it
+STAGE_SOURCE = "source"  # citation of an inferred stage (or a corridor's definition)
 STAGE_NOTE = "note"
 
-LEG_FROM = "from"
+STAGE_COLUMNS: tuple[str, ...] = (
+    ROUTE_ID, STAGE_INDEX, STAGE_PLACE, STAGE_NAME, STAGE_KIND, STAGE_ROLE, STAGE_STATED,
+    STAGE_BY, STAGE_SOURCE, STAGE_NOTE,
+)
+
+# --- legs: one row per leg between consecutive places (corridors expanded), in order --------------
+LEG_INDEX = "leg"  # 0-based position in the route
+LEG_FROM = "from"  # name
 LEG_TO = "to"
-LEG_MODE = "mode"
+LEG_FROM_PLACE = "from_place"  # place key (None where that end is unstated)
+LEG_TO_PLACE = "to_place"
+LEG_MODE = "mode"  # road, rail, sea, air, unspecified
 LEG_STATED = "stated"
 LEG_DRAWN = "drawn"  # False where an end is unstated
 LEG_ROUTING = "routing"  # geodesic, sea-lanes, geodesic-fallback, none
 LEG_NOTE = "note"
+#: Rows of :attr:`geodata.atlas.Atlas.coords` holding the leg's line: [start, stop).
+LEG_COORD_START = "coord_start"
+LEG_COORD_STOP = "coord_stop"
 
-ROUTE_COLUMNS: tuple[str, ...] = (
-    ROUTE_ID, FLOW_ID, COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, LABEL, PATH,
-    STAGES, MODES, LEGS, REPORTING_COUNTRY, REPORTING_ROLE, EVIDENCE, ACTORS, NOTE,
-    SOURCE_ID, SOURCE_TITLE, SOURCE_URL, CATALOGUE, GEOMETRY,
+LEG_COLUMNS: tuple[str, ...] = (
+    ROUTE_ID, LEG_INDEX, LEG_FROM_PLACE, LEG_TO_PLACE, LEG_FROM, LEG_TO, LEG_MODE, LEG_STATED,
+    LEG_DRAWN, LEG_ROUTING, LEG_NOTE, LEG_COORD_START, LEG_COORD_STOP,
 )
+
+# --- evidence: one row per evidence item of a route, in order -------------------------------------
+EVIDENCE_INDEX = "item"
+EVIDENCE_SOURCE = "source"  # the report's source id
+EVIDENCE_SECTION = "section"
+EVIDENCE_PHRASE = "phrase"
+EVIDENCE_SUMMARY = "summary"
+
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    ROUTE_ID, EVIDENCE_INDEX, EVIDENCE_SOURCE, EVIDENCE_SECTION, EVIDENCE_PHRASE,
+    EVIDENCE_SUMMARY,
+)
+
+# --- places: every place the routes use (corridor waypoints included), sorted by key --------------
+PLACE_KEY = "place"
+PLACE_NAME = "name"
+PLACE_KIND = "kind"
+PLACE_ISO3 = "iso3"  # list of ISO 3166 alpha-3 codes
+PLACE_MEMBERS = "members"  # list of Natural Earth ADM0_A3 codes covered
+PLACE_SOURCE = "source"
+PLACE_LOCODE = "locode"
+PLACE_LON = "lon"  # representative point
+PLACE_LAT = "lat"
+
+PLACE_COLUMNS: tuple[str, ...] = (
+    PLACE_KEY, PLACE_NAME, PLACE_KIND, PLACE_ISO3, PLACE_MEMBERS, PLACE_SOURCE, PLACE_LOCODE,
+    PLACE_LON, PLACE_LAT,
+)
+
+# --- hubs: places of a reporting country a report names as centres of a market --------------------
+HUB_PLACE = "place"
+HUB_NAME = "name"
+HUB_KIND = "kind"
+HUB_LON = "lon"
+HUB_LAT = "lat"
+HUB_COMMODITIES = "commodities"  # list of commodity ids; empty: every commodity
+HUB_SUMMARY = "summary"
+HUB_EVIDENCE = "evidence"  # list of objects: source, section, phrase, summary
+HUB_SOURCE_TITLE = "source_title"
+
+HUB_COLUMNS: tuple[str, ...] = (
+    HUB_PLACE, HUB_NAME, HUB_KIND, HUB_LON, HUB_LAT, HUB_COMMODITIES, HUB_SUMMARY, HUB_EVIDENCE,
+    HUB_SOURCE_TITLE,
+)
+
+# --- commodities: every commodity of the atlas, in display order ----------------------------------
+COMMODITY_COLOUR = "colour"  # "#RRGGBB"
+
+COMMODITY_COLUMNS: tuple[str, ...] = (
+    COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, COMMODITY_COLOUR,
+)
+
+# --- reports: the source reports, one row per catalogue ---------------------------------------------
+REPORT_PUBLISHER = "publisher"
+REPORT_EDITION = "edition"
+REPORT_YEAR = "year"
+REPORT_SHA256 = "sha256"
+REPORTING_COUNTRY_NAME = "reporting_country_name"
+
+REPORT_COLUMNS: tuple[str, ...] = (
+    SOURCE_ID, SOURCE_TITLE, REPORT_PUBLISHER, REPORT_EDITION, REPORT_YEAR, SOURCE_URL,
+    REPORT_SHA256, REPORTING_COUNTRY, REPORTING_COUNTRY_NAME, CATALOGUE,
+)
+
+# --- countries: every country of the gazetteer (base maps, names) ---------------------------------
+COUNTRY_CODE = "adm0_a3"  # Natural Earth's code, never -99
+COUNTRY_ISO3 = "iso3"  # ISO 3166 alpha-3, None for a few territories
+COUNTRY_NAME = "name"
+
+COUNTRY_COLUMNS: tuple[str, ...] = (COUNTRY_CODE, COUNTRY_ISO3, COUNTRY_NAME)
 
 UNSTATED_NAME = "not stated"

@@ -17,25 +17,22 @@ Names match ignoring case, accents and punctuation; an unknown name raises
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
-import orjson
-import yaml_rs
-from trafficking_route_mapper.routes.errors import UnknownPlaceError
+from trafficking_route_mapper.geodata.atlas import Point
+from trafficking_route_mapper.geodata.datafiles import Country, derived_regions, derived_shape
+from trafficking_route_mapper.routes.errors import GazetteerError, UnknownPlaceError
 
 log = logging.getLogger(__name__)
 
 PlaceKind = Literal["country", "region", "city", "port", "corridor"]
-Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -58,24 +55,6 @@ class Place:
     gateway: tuple[str, Point] | None = None
 
 
-@dataclass(frozen=True)
-class Country:
-    adm0_a3: str
-    iso3: str | None
-    name: str
-    properties: Mapping[str, Any]
-    #: The polygon's GeoJSON geometry, serialised: 258 countries' rings as Python lists of
-    #: floats would hold tens of MB for shapes most builds never parse.
-    geometry_json: bytes = field(repr=False)
-
-    @functools.cached_property
-    def shape(self) -> Any:
-        """The (simplified) polygon as a shapely geometry, parsed once per country."""
-        import shapely
-
-        return shapely.from_geojson(self.geometry_json)
-
-
 @functools.lru_cache(maxsize=1 << 16)  # a catalogue names the same places again and again
 def normalize(name: str) -> str:
     """The matching form of a name: no accents, case or punctuation."""
@@ -87,10 +66,6 @@ def normalize(name: str) -> str:
 
 def slug(name: str) -> str:
     return normalize(name).replace(" ", "-")
-
-
-class GazetteerError(ValueError):
-    """The gazetteer's own data is inconsistent (two places claim one name, say)."""
 
 
 class Gazetteer:
@@ -225,8 +200,8 @@ class Gazetteer:
         """
         if place.kind not in ("country", "region"):
             return None
-        if place.members in _derived_regions():
-            return _derived_shape(place.members)
+        if place.members in derived_regions():
+            return derived_shape(place.members)
         return union(tuple(place.members), self)
 
     def region_point(self, members: Sequence[str], anchor: Point | None = None) -> Point:
@@ -258,191 +233,6 @@ def union(members: tuple[str, ...], gaz: Gazetteer) -> Any:
 
     shapes = [gaz.country_shape(m) for m in members]
     return shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)
-
-
-# --- the built-in gazetteer ---------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def _derived_regions() -> dict[tuple[str, ...], tuple[Point, bytes]]:
-    """Precomputed points and unions (GeoJSON, as bytes) of the built-in regions, keyed by their
-    member tuple.
-
-    A region whose membership is not in the file (a catalogue's own, or an edited definition
-    before ``make geodata``) is simply computed.
-    """
-    try:
-        text = _data("regions.geojson")
-    except FileNotFoundError:
-        return {}
-    out: dict[tuple[str, ...], tuple[Point, bytes]] = {}
-    for feature in _features(text):
-        p = feature["properties"]
-        point = (float(p["point"][0]), float(p["point"][1]))
-        out[tuple(p["members"])] = (point, orjson.dumps(feature["geometry"]))
-    return out
-
-
-@functools.lru_cache(maxsize=64)
-def _derived_shape(members: tuple[str, ...]) -> Any:
-    """A built-in region's precomputed union as a shapely geometry, parsed once."""
-    import shapely
-
-    return shapely.from_geojson(_derived_regions()[members][1])
-
-
-def _derived_point(gaz: Gazetteer, members: tuple[str, ...], anchor: Point | None) -> Point:
-    if anchor is None and members in _derived_regions():
-        return _derived_regions()[members][0]
-    return gaz.region_point(members, anchor)
-
-
-def _features(text: str) -> Iterator[dict[str, Any]]:
-    """The features of one of our GeoJSON data files, parsed one at a time.
-
-    The files hold one feature per line (``build_countries.write``, ``build_regions.write``);
-    parsing line by line frees each feature's coordinate objects before the next is read,
-    rather than creating all of them at once and leaving the memory they took fragmented (the
-    built-in gazetteer: 29 MB over the imports, against 54 MB). A file in any other layout is
-    parsed whole.
-    """
-    lines = text.splitlines()
-    if len(lines) < 3 or not lines[1].startswith('{"geometry"'):
-        yield from orjson.loads(text)["features"]
-        return
-    for line in lines[1:-1]:
-        yield orjson.loads(line.removesuffix(","))
-
-
-def _yaml(name: str) -> Any:
-    """A data file read as YAML 1.2, like catalogues (its top level is a mapping or a list)."""
-    return yaml_rs.loads(_data(name))
-
-
-def _data(name: str) -> str:
-    return (resources.files("trafficking_route_mapper.geodata") / "data" / name).read_text(encoding="utf-8")
-
-
-@functools.lru_cache(maxsize=1)
-def load_countries() -> dict[str, Country]:
-    out: dict[str, Country] = {}
-    for feature in _features(_data("countries.geojson")):
-        p = feature["properties"]
-        out[p["adm0_a3"]] = Country(p["adm0_a3"], p["iso3"], p["name"], p,
-                                    orjson.dumps(feature["geometry"]))
-    return out
-
-
-def builtin() -> Gazetteer:
-    """A fresh gazetteer with every built-in place (callers may extend it)."""
-    gaz = Gazetteer(load_countries())
-    for adm0, names in _yaml("aliases.yaml").items():
-        gaz.alias(f"country:{adm0}", names)
-    for entry in _yaml("regions.yaml"):
-        gaz.add(region_from_definition(gaz, entry))
-    for entry in _yaml("places.yaml"):
-        gaz.add(point_place(gaz, entry["name"], entry["kind"], entry["country"],
-                            (entry["lon"], entry["lat"]), entry.get("source"),
-                            entry.get("locode"), entry.get("aliases", ())))
-    for entry in _yaml("corridors.yaml"):
-        gaz.add(corridor(gaz, entry["name"], entry["waypoints"], entry["source"],
-                         entry.get("aliases", ())))
-    return gaz
-
-
-def region_from_definition(gaz: Gazetteer, entry: Mapping[str, Any]) -> Place:
-    """A built-in region: explicit ``members`` or a ``members_where`` rule over attributes."""
-    if "members" in entry:
-        members = [gaz.resolve(m).members[0] for m in entry["members"]]
-    else:
-        ((attr, value),) = entry["members_where"].items()
-        members = [c.adm0_a3 for c in gaz.countries.values() if c.properties.get(attr) == value]
-    excluded = set(entry.get("exclude", ()))
-    members = sorted(m for m in members if m not in excluded)
-    if not members:
-        raise GazetteerError(f"region {entry['name']!r} has no members")
-    anchor = tuple(entry["anchor"]) if "anchor" in entry else None
-    place = region(gaz, entry["name"], members, entry["source"], entry.get("aliases", ()), anchor)
-    if "gateway" in entry:
-        gw = entry["gateway"]
-        place = dataclasses.replace(place, gateway=(gw["name"], (float(gw["lon"]), float(gw["lat"]))))
-    return place
-
-
-def region(
-    gaz: Gazetteer,
-    name: str,
-    members: Sequence[str],
-    source: str,
-    aliases: Iterable[str] = (),
-    anchor: Point | None = None,
-) -> Place:
-    members = tuple(sorted(set(members)))
-    iso3 = tuple(sorted({i for m in members for i in gaz.country(m).iso3}))
-    return Place(
-        key=f"region:{slug(name)}",
-        name=name,
-        kind="region",
-        point=_derived_point(gaz, members, anchor),
-        iso3=iso3,
-        members=members,
-        source=source,
-        aliases=tuple(aliases),
-    )
-
-
-def point_place(
-    gaz: Gazetteer,
-    name: str,
-    kind: Literal["city", "port"],
-    country: str,
-    point: Point,
-    source: str | None,
-    locode: str | None = None,
-    aliases: Iterable[str] = (),
-) -> Place:
-    owner = gaz.resolve(country)
-    if owner.kind != "country":
-        raise GazetteerError(f"{name!r}: {country!r} is a {owner.kind}, not a country")
-    adm0 = owner.members[0]
-    return Place(
-        key=f"{kind}:{locode or slug(name)}",
-        name=name,
-        kind=kind,
-        point=(float(point[0]), float(point[1])),
-        iso3=owner.iso3,
-        members=(adm0,),
-        country=adm0,
-        source=source,
-        locode=locode,
-        aliases=tuple(aliases),
-    )
-
-
-def corridor(
-    gaz: Gazetteer, name: str, waypoints: Sequence[str], source: str, aliases: Iterable[str] = ()
-) -> Place:
-    stops = [gaz.resolve(w) for w in waypoints]
-    for before, stop in zip([None, *stops], stops, strict=False):
-        if stop.kind == "corridor":
-            raise GazetteerError(f"corridor {name!r}: waypoint {stop.name!r} is itself a corridor")
-        if before is not None and before.key == stop.key:
-            raise GazetteerError(
-                f"corridor {name!r}: waypoint {stop.name!r} repeats the one before; "
-                "a leg must go somewhere: remove the repeated waypoint"
-            )
-    members = tuple(dict.fromkeys(m for s in stops for m in s.members))
-    return Place(
-        key=f"corridor:{slug(name)}",
-        name=name,
-        kind="corridor",
-        point=stops[0].point,
-        iso3=tuple(dict.fromkeys(i for s in stops for i in s.iso3)),
-        members=members,
-        waypoints=tuple(s.key for s in stops),
-        source=source,
-        aliases=tuple(aliases),
-    )
 
 
 def extended(base: Gazetteer) -> Gazetteer:

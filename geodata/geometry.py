@@ -18,15 +18,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-from trafficking_route_mapper.geodata.gazetteer import Point
+
+from trafficking_route_mapper.geodata.atlas import PRECISION, Coords, Point
 
 #: Default spacing of points along a leg. 100 km keeps a leg within a pixel of the true geodesic
 #: up to zoom 5 or so, at a cost of ~80 points for Belgium-Asia.
 MAX_SEGMENT_KM = 100.0
-PRECISION = 5
-
-Coords = npt.NDArray[np.float64]  # shape (n, 2): lon, lat
 
 
 @functools.lru_cache(maxsize=1)

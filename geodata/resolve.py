@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from trafficking_route_mapper.geodata import gazetteer
-from trafficking_route_mapper.geodata.gazetteer import Gazetteer, GazetteerError, Place
-from trafficking_route_mapper.routes.errors import CatalogueError, Problem, UnknownPlaceError
+from trafficking_route_mapper.geodata import gazetteer, places
+from trafficking_route_mapper.geodata.gazetteer import Gazetteer, Place
+from trafficking_route_mapper.routes.errors import (
+    CatalogueError,
+    GazetteerError,
+    Problem,
+    UnknownPlaceError,
+)
 from trafficking_route_mapper.routes.evidence import SourceText, check_evidence
 from trafficking_route_mapper.routes.load import LoadedCatalogue, load_catalogues, locate
 from trafficking_route_mapper.routes.model import (
@@ -72,7 +77,7 @@ def validate(
     result = load_catalogues(paths)
     problems = list(result.problems)
     resolved: list[ResolvedRoute] = []
-    base = gazetteer.builtin()
+    base = places.builtin()
     for cat in result.catalogues:
         routes, found = resolve_catalogue(cat, base)
         resolved += routes
@@ -209,7 +214,7 @@ def _declare_places(cat: LoadedCatalogue, gaz: Gazetteer) -> list[Problem]:
         loc = ("places", index)
         try:
             if isinstance(decl, PointPlace):
-                place = gazetteer.point_place(gaz, decl.name, decl.kind, decl.country,
+                place = places.point_place(gaz, decl.name, decl.kind, decl.country,
                                               (decl.lon, decl.lat), decl.source, decl.locode,
                                               decl.aliases)
                 problems += _check_inside(cat, gaz, loc, place)
@@ -224,13 +229,13 @@ def _declare_places(cat: LoadedCatalogue, gaz: Gazetteer) -> list[Problem]:
                         members.append(member.members[0])
                 if len(members) != len(decl.members):
                     continue
-                place = gazetteer.region(gaz, decl.name, members, decl.source, decl.aliases)
+                place = places.region(gaz, decl.name, members, decl.source, decl.aliases)
             elif isinstance(decl, CorridorPlace):
                 bad = [w for w, name in enumerate(decl.waypoints)
                        if _resolve_or_report(cat, gaz, (*loc, "waypoints", w), name, problems) is None]
                 if bad:
                     continue
-                place = gazetteer.corridor(gaz, decl.name, decl.waypoints, decl.source, decl.aliases)
+                place = places.corridor(gaz, decl.name, decl.waypoints, decl.source, decl.aliases)
             gaz.add(place)
         except UnknownPlaceError as err:
             problems.append(cat.problem((*loc, "country"), str(err)))

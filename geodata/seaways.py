@@ -23,6 +23,10 @@ Between two of the points where built-in places meet the lanes (gateway ports, p
 the path is read from a table of shortest-path trees derived from the same network
 (``data/sea_paths.npz``, :mod:`geodata.build_seaways`): no search and no network to load.
 Any other point, or another ``searoute`` version than the table's, goes to ``searoute``.
+
+A :class:`SeaRouter` holds the paths found so far; a build makes one and passes it to the
+geometry builder, after asking it to :meth:`~SeaRouter.prefetch` every sea leg at once (in
+worker processes when there are many to search).
 """
 
 from __future__ import annotations
@@ -35,18 +39,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = [
-    "SEA_RESTRICTIONS", "SeaRoutingError", "clear_sea_path_cache", "remember", "route_keys",
-    "sea_path", "unrouted_keys",
-]
+from trafficking_route_mapper.geodata.atlas import PRECISION, Point
+from trafficking_route_mapper.routes.errors import SeaRoutingError
 
-Point = tuple[float, float]
+__all__ = ["SEA_RESTRICTIONS", "SeaRouter", "SeaRoutingError"]
 
 log = logging.getLogger(__name__)
-
-#: Output precision in decimal places (1e-5 degree is about 1 m: finer than the network is
-#: accurate, coarse enough to keep exported GeoJSON small and diffs stable).
-PRECISION = 5
 
 #: Passages ``searoute`` must not use, as its own passage names. Its network tags as
 #: ``northwest`` both the Parry Channel/Lancaster Sound edges of the Canadian archipelago and the
@@ -62,107 +60,109 @@ PRECISION = 5
 #: Pacific can still follow searoute's helper edges along the 180th meridian across Chukotka.)
 SEA_RESTRICTIONS: tuple[str, ...] = ("northwest", "bering")
 
-#: Bound on the number of distinct (start, end) pairs kept; a network path is ~100 points, so the
-#: cache stays around a few megabytes even when full.
-_CACHE_SIZE = 4096
-
-
-class SeaRoutingError(RuntimeError):
-    """``searoute`` could not produce a usable path between two points.
-
-    Raised for invalid input (NaN, latitude outside [-90, 90]), for any exception raised inside
-    ``searoute``, and for an empty or non-finite result. The caller is expected to fall back to
-    a geodesic and warn; the message names both points so that warning can be acted on.
-    """
-
-
-def sea_path(start: Point, end: Point) -> list[Point]:
-    """Return the shipping-lane path from ``start`` to ``end`` as ``(lon, lat)`` points.
-
-    The first point is ``start`` itself (the very same floats) and the last is ``end`` itself;
-    only when the leg crosses the antimeridian is the last longitude ``end[0] + 360 * k`` (for
-    the integer ``k`` that keeps the line continuous; e.g. Shanghai to Los Angeles ends at
-    ``241.74`` rather than ``-118.26``), because a line cannot be both continuous and end at
-    the caller's wrapped longitude. Intermediate points are ``searoute`` network nodes rounded
-    to :data:`PRECISION` decimals. Consecutive duplicates are removed, so ``start == end``
-    gives a single point.
-
-    Longitudes are unwrapped from ``start[0]``: no two consecutive points differ by more than
-    180 degrees of longitude. The result is deterministic (it depends only on the inputs and
-    the installed ``searoute`` network) and the network part is cached per pair of inputs
-    rounded to :data:`PRECISION` decimals; the returned list is a fresh copy each call.
-
-    Raises:
-        SeaRoutingError: the input is not a finite coordinate, or ``searoute`` failed.
-    """
-    for point in (start, end):
-        if not _routable(point):
-            raise SeaRoutingError(
-                f"cannot route a sea leg from {start!r} to {end!r}: "
-                f"{point!r} is not a finite (lon, lat) with -90 <= lat <= 90"
-            )
-    if start == end:
-        return [start]
-    key = (_cache_key(start), _cache_key(end))
-    try:
-        network = _ROUTED.get(key) or _table_path(*key) or _network_path(*key)
-    except SeaRoutingError as exc:
-        # Re-raised to name the caller's points rather than the rounded cache keys, chained to
-        # searoute's own exception (if any) rather than to the intermediate one.
-        message = f"cannot route a sea leg from {start!r} to {end!r}: {exc}"
-        raise SeaRoutingError(message) from exc.__cause__
-
-    path: list[Point] = [start]
-    for lon, lat in network:
-        path.append((round(_unwrap(lon, path[-1][0]), PRECISION), lat))
-    path.append((_unwrap(end[0], path[-1][0]), end[1]))
-    return _drop_consecutive_duplicates(path)
-
-
-def clear_sea_path_cache() -> None:
-    """Forget every cached network path (for tests and benchmarks that need a cold cache)."""
-    _network_path.cache_clear()
-    _ROUTED.clear()
-
-
-# --- routing many legs at once (in other processes) -----------------------------------------
-
 Key = tuple[Point, Point]
 
-#: Network paths routed beforehand (:func:`remember`), possibly by other processes; read by
-#: :func:`sea_path` before its own cache. Cleared with it.
-_ROUTED: dict[Key, tuple[Point, ...]] = {}
+#: Below this many distinct searches, starting worker processes costs more than it saves.
+PARALLEL_SEARCHES = 16
 
 
-def unrouted_keys(pairs: Iterable[tuple[Point, Point]]) -> list[Key]:
-    """The distinct network searches that ``sea_path`` calls on ``pairs`` would make, sorted.
+class SeaRouter:
+    """Shipping-lane paths between points, remembered: the shipped table of built-in ports
+    first, then ``searoute``'s search (see the module docstring).
 
-    Pairs that :func:`sea_path` answers without a search (invalid points, ``start == end``,
-    both ends in the table of built-in ports) and pairs already remembered are left out.
+    ``use_table=False`` searches every leg (to check the table against the search, say).
     """
-    keys = {(_cache_key(start), _cache_key(end)) for start, end in pairs
-            if start != end and _routable(start) and _routable(end)}
-    return sorted(key for key in keys if key not in _ROUTED and _table_path(*key) is None)
+
+    def __init__(self, use_table: bool = True) -> None:
+        self._use_table = use_table
+        self._paths: dict[Key, tuple[Point, ...]] = {}
+
+    def path(self, start: Point, end: Point) -> list[Point]:
+        """The shipping-lane path from ``start`` to ``end`` as ``(lon, lat)`` points.
+
+        The first point is ``start`` itself (the very same floats) and the last is ``end``
+        itself; only when the leg crosses the antimeridian is the last longitude
+        ``end[0] + 360 * k`` (for the integer ``k`` that keeps the line continuous; e.g.
+        Shanghai to Los Angeles ends at ``241.74`` rather than ``-118.26``), because a line
+        cannot be both continuous and end at the caller's wrapped longitude. Intermediate
+        points are ``searoute`` network nodes rounded to :data:`PRECISION` decimals.
+        Consecutive duplicates are removed, so ``start == end`` gives a single point.
+
+        Longitudes are unwrapped from ``start[0]``: no two consecutive points differ by more
+        than 180 degrees of longitude. The result is deterministic (it depends only on the
+        inputs and the installed ``searoute`` network) and the network part is remembered per
+        pair of inputs rounded to :data:`PRECISION` decimals; the returned list is a fresh copy.
+
+        Raises:
+            SeaRoutingError: the input is not a finite coordinate, or ``searoute`` failed.
+        """
+        for point in (start, end):
+            if not _routable(point):
+                raise SeaRoutingError(
+                    f"cannot route a sea leg from {start!r} to {end!r}: "
+                    f"{point!r} is not a finite (lon, lat) with -90 <= lat <= 90"
+                )
+        if start == end:
+            return [start]
+        key = (_cache_key(start), _cache_key(end))
+        try:
+            network = self._network(key)
+        except SeaRoutingError as exc:
+            # Re-raised to name the caller's points rather than the rounded keys, chained to
+            # searoute's own exception (if any) rather than to the intermediate one.
+            message = f"cannot route a sea leg from {start!r} to {end!r}: {exc}"
+            raise SeaRoutingError(message) from exc.__cause__
+
+        path: list[Point] = [start]
+        for lon, lat in network:
+            path.append((round(_unwrap(lon, path[-1][0]), PRECISION), lat))
+        path.append((_unwrap(end[0], path[-1][0]), end[1]))
+        return _drop_consecutive_duplicates(path)
+
+    def _network(self, key: Key) -> tuple[Point, ...]:
+        found = self._paths.get(key)
+        if found is None:
+            found = (self._use_table and _table_path(*key)) or search(*key)
+            self._paths[key] = found
+        return found
+
+    def unrouted(self, pairs: Iterable[tuple[Point, Point]]) -> list[Key]:
+        """The distinct searches :meth:`path` would make for ``pairs``, sorted: pairs it
+        answers without one (invalid points, ``start == end``, both ends in the table) and
+        pairs already known are left out."""
+        keys = {(_cache_key(start), _cache_key(end)) for start, end in pairs
+                if start != end and _routable(start) and _routable(end)}
+        return sorted(key for key in keys if key not in self._paths
+                      and not (self._use_table and _table_path(*key)))
+
+    def prefetch(self, pairs: Iterable[tuple[Point, Point]], jobs: int = 1) -> int:
+        """Search every leg of ``pairs`` that needs it now, in up to ``jobs`` worker processes
+        when there are :data:`PARALLEL_SEARCHES` or more; returns how many were searched. A
+        search that fails is left to :meth:`path`, which tries again and says why."""
+        from trafficking_route_mapper.geodata import parallel
+
+        keys = self.unrouted(pairs)
+        if len(keys) < PARALLEL_SEARCHES or jobs < 2 or not parallel.can_fork():
+            return 0
+        steps = [functools.partial(search_many, chunk) for chunk in parallel.chunks(keys, jobs)]
+        for results in parallel.run(steps, jobs):
+            for key, nodes in results:
+                if nodes is not None:
+                    self._paths[key] = nodes
+        log.info("routed %d sea legs in %d processes", len(keys), min(jobs, len(steps)))
+        return len(keys)
 
 
-def route_keys(keys: Sequence[Key]) -> list[tuple[Key, tuple[Point, ...] | None]]:
-    """The network path of every key, or None where routing fails (:func:`sea_path` then
-    tries again and reports the failure itself). Runs in any process: results are plain data.
-    """
+def search_many(keys: Sequence[Key]) -> list[tuple[Key, tuple[Point, ...] | None]]:
+    """The network path of every key, or None where the search fails. Runs in any process:
+    the results are plain data."""
     out: list[tuple[Key, tuple[Point, ...] | None]] = []
     for key in keys:
         try:
-            out.append((key, _network_path(*key)))
+            out.append((key, search(*key)))
         except SeaRoutingError:
             out.append((key, None))
     return out
-
-
-def remember(results: Iterable[tuple[Key, tuple[Point, ...] | None]]) -> None:
-    """Keep network paths routed elsewhere (:func:`route_keys`) for :func:`sea_path`."""
-    for key, nodes in results:
-        if nodes is not None:
-            _ROUTED[key] = nodes
 
 
 def _routable(point: Point) -> bool:
@@ -180,7 +180,7 @@ def _cache_key(point: Point) -> Point:
     metre share a cache entry.
     """
     lon, lat = point
-    wrapped = (lon + 180.0) % 360.0 - 180.0
+    wrapped = (lon + 180.0) % 360.0 - 180.0  # [-180, 180): searoute's nodes have no +180
     return (round(wrapped, PRECISION) + 0.0, round(lat, PRECISION) + 0.0)  # + 0.0: no -0.0 key
 
 
@@ -259,7 +259,7 @@ def _table() -> _Table | None:
 
 
 def _table_path(origin: Point, destination: Point) -> tuple[Point, ...] | None:
-    """The network path between two table endpoints as :func:`_network_path` gives it, or None.
+    """The network path between two table endpoints as :func:`search` gives it, or None.
 
     Longitudes get searoute's own normalisation (each node within 180 degrees of the one
     before) before rounding, so the points are those a search would return.
@@ -291,13 +291,11 @@ def _table_path(origin: Point, destination: Point) -> tuple[Point, ...] | None:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
+def search(origin: Point, destination: Point) -> tuple[Point, ...]:
     """Return ``searoute``'s node path between the nodes nearest ``origin`` and ``destination``.
 
-    Cached because a catalogue routes the same port pairs again and again and each search walks
-    a 10,000-node graph; the result is an immutable tuple so callers cannot corrupt the cache.
-    Failures are not cached (``lru_cache`` does not store exceptions); retrying is cheap.
+    Each search walks a 10,000-node graph, so :class:`SeaRouter` remembers the results (an
+    immutable tuple, so no caller can corrupt them); failures are not remembered.
 
     ``restrictions`` is always passed explicitly: ``searoute`` stores it on its module-wide
     cached graph, so a call elsewhere with other restrictions (or with ``None``, which keeps the
@@ -324,8 +322,8 @@ def _network_path(origin: Point, destination: Point) -> tuple[Point, ...]:
                 # the ports the reports name, not the nearest port searoute knows.
                 include_ports=False,
                 restrictions=list(SEA_RESTRICTIONS),
-                algorithm="astar",  # see the note above _network_path
-                backend="networkx",  # see the note above _network_path on igraph
+                algorithm="astar",  # see the note above search()
+                backend="networkx",  # see the note above search() on igraph
             )
         coordinates = feature["geometry"]["coordinates"]
         nodes = tuple(

@@ -4,6 +4,13 @@ Markets and categories follow the Global Organized Crime Index (2021 edition): t
 markets in four categories. Commodities are finer, where reports distinguish them (cannabis
 resin from herbal cannabis, ivory from live animals); each belongs to exactly one market.
 A catalogue naming anything else is rejected with the closest known ids.
+
+The registry is also where each commodity gets its colour and its place in display order (the
+order of :data:`COMMODITIES`): the Atlas carries both to every renderer.
+
+Colour encodes the criminal market, from Paul Tol's colour-blind-safe "muted" scheme (with a
+neutral dark grey for arms trafficking, the tenth market). Commodities of one market share its
+hue and differ in shade, so an analyst reads "drugs: heroin" from the hue and the layer name.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ class Market:
     id: str
     label: str
     category: Category
+    colour: str  # the market's base colour, "#RRGGBB"
 
 
 @dataclass(frozen=True)
@@ -30,32 +38,52 @@ class Commodity:
     id: str
     label: str
     market: Market
+    colour: str  # "#RRGGBB": the market's hue, in this commodity's shade
 
     @property
     def category(self) -> Category:
         return self.market.category
 
 
-def _markets(*rows: tuple[str, str, Category]) -> dict[str, Market]:
-    return {mid: Market(mid, label, cat) for mid, label, cat in rows}
+def _markets(*rows: tuple[str, str, Category, str]) -> dict[str, Market]:
+    return {mid: Market(mid, label, cat, colour) for mid, label, cat, colour in rows}
 
 
+#: Markets, with base colours from Paul Tol's "muted" scheme (https://personal.sron.nl/~pault/).
 MARKETS: dict[str, Market] = _markets(
-    ("human-trafficking", "Human trafficking", "People"),
-    ("human-smuggling", "Human smuggling", "People"),
-    ("arms-trafficking", "Arms trafficking", "Trade"),
-    ("flora-crimes", "Flora crimes", "Environment"),
-    ("fauna-crimes", "Fauna crimes", "Environment"),
-    ("non-renewable-resource-crimes", "Non-renewable resource crimes", "Environment"),
-    ("heroin-trade", "Heroin trade", "Drugs"),
-    ("cocaine-trade", "Cocaine trade", "Drugs"),
-    ("cannabis-trade", "Cannabis trade", "Drugs"),
-    ("synthetic-drug-trade", "Synthetic drug trade", "Drugs"),
+    ("human-trafficking", "Human trafficking", "People", "#CC6677"),
+    ("human-smuggling", "Human smuggling", "People", "#DDCC77"),
+    ("arms-trafficking", "Arms trafficking", "Trade", "#555555"),
+    ("flora-crimes", "Flora crimes", "Environment", "#44AA99"),
+    ("fauna-crimes", "Fauna crimes", "Environment", "#999933"),
+    ("non-renewable-resource-crimes", "Non-renewable resource crimes", "Environment", "#88CCEE"),
+    ("heroin-trade", "Heroin trade", "Drugs", "#882255"),
+    ("cocaine-trade", "Cocaine trade", "Drugs", "#332288"),
+    ("cannabis-trade", "Cannabis trade", "Drugs", "#117733"),
+    ("synthetic-drug-trade", "Synthetic drug trade", "Drugs", "#AA4499"),
 )
+
+#: Shade steps for the 1st, 2nd, 3rd... commodity of a market: 0 = the base colour,
+#: negative = darker (mixed with black), positive = lighter (mixed with white).
+_SHADES = (0.0, -0.3, 0.3, -0.5, 0.5)
+
+
+def _mix(hex_colour: str, amount: float) -> str:
+    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if amount > 0 else 0
+    mixed = [round(c + (target - c) * abs(amount)) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
 
 
 def _commodities(*rows: tuple[str, str, str]) -> dict[str, Commodity]:
-    return {cid: Commodity(cid, label, MARKETS[mid]) for cid, label, mid in rows}
+    seen: dict[str, int] = {}
+    out = {}
+    for cid, label, mid in rows:
+        k = seen.get(mid, 0)
+        seen[mid] = k + 1
+        market = MARKETS[mid]
+        out[cid] = Commodity(cid, label, market, _mix(market.colour, _SHADES[k % len(_SHADES)]))
+    return out
 
 
 COMMODITIES: dict[str, Commodity] = _commodities(

@@ -1,8 +1,17 @@
-"""Domain exceptions and the problem list that validation reports.
+"""Every exception of the tool, and the problem list that validation reports.
 
 Validation never stops at the first mistake: every check appends a :class:`Problem`, and the
 boundary raises one :class:`CatalogueError` carrying all of them, so an analyst fixes a file in
 one pass instead of one error per run.
+
+The exceptions, by who meets them:
+
+* the analyst's input: :class:`CatalogueError` (every problem of a set of catalogues),
+  :class:`UnknownPlaceError`, :class:`UnknownCommodityError`, :class:`SourceTextError`;
+* the output folder: :class:`OutputRefusedError` (it holds what a build did not write);
+* the tool's own data or code: :class:`GazetteerError` (inconsistent gazetteer data),
+  :class:`SeaRoutingError` (no shipping-lane path; the caller falls back to a great circle),
+  :class:`AtlasError` (the hand-off broke one of its promises: a bug).
 """
 
 from __future__ import annotations
@@ -120,3 +129,25 @@ class SourceTextError(ValueError):
 def _or_list(items: Sequence[str]) -> str:
     quoted = [repr(i) for i in items]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class GazetteerError(ValueError):
+    """The gazetteer's own data is inconsistent (two places claim one name, say)."""
+
+
+class SeaRoutingError(RuntimeError):
+    """No usable shipping-lane path between two points.
+
+    Raised for invalid input (NaN, latitude outside [-90, 90]), for any exception raised inside
+    ``searoute``, and for an empty or non-finite result. The caller is expected to fall back to
+    a geodesic and warn; the message names both points so that warning can be acted on.
+    """
+
+
+class OutputRefusedError(RuntimeError):
+    """The output folder cannot be replaced: it holds something this tool did not write, or it
+    is a folder that must never be replaced. The message says which and what to do."""
+
+
+class AtlasError(RuntimeError):
+    """The Atlas broke one of the promises renderers rely on (a bug in the builder)."""

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+
 from trafficking_route_mapper.routes.errors import Loc, Problem
 from trafficking_route_mapper.routes.model import (
     BIDI_CONTROLS,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
 from trafficking_route_mapper.routes import commodities
 from trafficking_route_mapper.routes.errors import (
     REF,

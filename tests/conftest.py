@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
-from trafficking_route_mapper.geodata.frame import places_frame, routes_frame
+
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.assemble import build_atlas
+from trafficking_route_mapper.geodata.atlas import Atlas, Point
+from trafficking_route_mapper.geodata.pipeline import atlas_of
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
+from trafficking_route_mapper.geodata.seaways import SeaRouter
 from trafficking_route_mapper.routes.load import builtin_catalogues
 
 #: Property-based tests keep no example database in the working tree (tests write only to tmp).
@@ -29,18 +36,52 @@ def builtin_resolved() -> list[ResolvedRoute]:
 
 
 @pytest.fixture(scope="session")
-def builtin_frame(builtin_resolved: list[ResolvedRoute]) -> Any:
-    from trafficking_route_mapper.maps.build import sea_router
+def builtin_atlas(builtin_resolved: list[ResolvedRoute]) -> Atlas:
+    """The built-in catalogue's Atlas, sea legs along the shipping lanes."""
+    return atlas_of(builtin_resolved)
 
-    return routes_frame(builtin_resolved, sea_router=sea_router())
 
+def atlas_for(folder: Path, *routes: dict[str, Any], sea: SeaRouter | None = None,
+              places: Sequence[dict[str, Any]] = ()) -> Atlas:
+    """The Atlas of a catalogue of ``routes`` written into ``folder`` (geodesic legs only,
+    unless a sea router is given)."""
+    from tests.builders import write_catalogue
 
-@pytest.fixture(scope="session")
-def builtin_places(builtin_resolved: list[ResolvedRoute]) -> Any:
-    return places_frame(builtin_resolved)
+    resolved = validate([write_catalogue(folder, routes=list(routes), places=list(places))])
+    return build_atlas(resolved, sea)
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@dataclasses.dataclass
+class Route:
+    """One route of an atlas, gathered from its tables (for readable assertions)."""
+
+    row: dict[str, Any]
+    stages: list[dict[str, Any]]
+    legs: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    lines: list[list[Point]]  # drawn legs, in order
+
+    def point(self, stage: int, atlas: Atlas) -> Point | None:
+        key = self.stages[stage][C.STAGE_PLACE]
+        if key is None:
+            return None
+        place = atlas.places[atlas.places[C.PLACE_KEY] == key].iloc[0]
+        return (float(place[C.PLACE_LON]), float(place[C.PLACE_LAT]))
+
+
+def route(atlas: Atlas, route_id: str) -> Route:
+    def rows(table: Any) -> list[dict[str, Any]]:
+        return table[table[C.ROUTE_ID] == route_id].to_dict(orient="records")  # type: ignore[no-any-return]
+
+    (row,) = rows(atlas.route_table)
+    legs = rows(atlas.leg_table)
+    lines = [[(float(x), float(y)) for x, y in atlas.coords[leg[C.LEG_COORD_START]:
+                                                            leg[C.LEG_COORD_STOP]]]
+             for leg in legs if leg[C.LEG_DRAWN]]
+    return Route(row, rows(atlas.stages), legs, rows(atlas.evidence), lines)

@@ -11,11 +11,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from benchmarks.synthetic import MAX_SUMMARY_WORDS, MIN_SUMMARY_WORDS, write_catalogue
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
 from trafficking_route_mapper.routes.commodities import COMMODITIES
 from trafficking_route_mapper.routes.model import MAX_PHRASE_WORDS
-
-from benchmarks.synthetic import MAX_SUMMARY_WORDS, MIN_SUMMARY_WORDS, write_catalogue
 
 N = 50
 SEED = 7

@@ -6,10 +6,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+
 from trafficking_route_mapper import build_maps
 from trafficking_route_mapper.geodata import seaways
-from trafficking_route_mapper.geodata.seaways import clear_sea_path_cache
-from trafficking_route_mapper.maps import build, export
+from trafficking_route_mapper.maps import gpkg
 
 EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "manifest.json", "png",
                 "routes.geojson", "routes.gpkg"]
@@ -27,14 +27,21 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first = tmp_path_factory.mktemp("build") / "out"
     second = tmp_path_factory.mktemp("build") / "out"
     assert build_maps.main(["-q", "--jobs", "1", "--out", str(first)]) == 0
-    clear_sea_path_cache()
     # without the table; and the built-in catalogue has too few sea legs to route them in
     # workers by default
+    searched: list[int] = []
+    real = seaways.SeaRouter.prefetch
+
+    def prefetch(self: seaways.SeaRouter, pairs: object, jobs: int = 1) -> int:
+        searched.append(real(self, pairs, jobs))  # type: ignore[arg-type]
+        return searched[-1]
+
     with mock.patch.object(seaways, "_table", return_value=None), \
-            mock.patch.object(build, "PARALLEL_SEA_SEARCHES", 1):
+            mock.patch.object(seaways, "PARALLEL_SEARCHES", 1), \
+            mock.patch.object(seaways.SeaRouter, "prefetch", prefetch):
         assert build_maps.main(["-q", "--jobs", "2", "--out", str(second)]) == 0
-        assert seaways._ROUTED, "the second build routed its sea legs in workers"
-    clear_sea_path_cache()
+    assert searched, "the second build prefetched its sea legs"
+    assert searched[0] > 0, "the second build routed its sea legs in workers"
     return first, second
 
 
@@ -66,7 +73,7 @@ def test_a_failing_build_leaves_the_previous_output_whole(
     def broken(*args: object, **kwargs: object) -> Path:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export, "_write_gpkg", broken)  # in a worker process, with -j 2
+    monkeypatch.setattr(gpkg, "write_gpkg", broken)  # in a worker process, with -j 2
     assert build_maps.main(["-q", "--no-static", "-j", "2", "--out", str(first)]) == 1
     err = capsys.readouterr().err
     assert "unexpected failure: OSError: disk full" in err

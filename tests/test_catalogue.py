@@ -19,13 +19,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from trafficking_route_mapper.geodata import gazetteer
-from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
-from trafficking_route_mapper.routes.commodities import COMMODITIES
-from trafficking_route_mapper.routes.errors import CatalogueError, Problem
-from trafficking_route_mapper.routes.evidence import SourceText
-from trafficking_route_mapper.routes.load import builtin_catalogues, load_catalogue, load_catalogues
-from trafficking_route_mapper.routes.model import MAX_PHRASE_WORDS
 
 from tests.builders import (
     MINI_REPORT,
@@ -40,6 +33,13 @@ from tests.builders import (
     write_text,
 )
 from tests.conftest import SEED_TEXT
+from trafficking_route_mapper.geodata import places
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
+from trafficking_route_mapper.routes.commodities import COMMODITIES
+from trafficking_route_mapper.routes.errors import CatalogueError, Problem
+from trafficking_route_mapper.routes.evidence import SourceText
+from trafficking_route_mapper.routes.load import builtin_catalogues, load_catalogue, load_catalogues
+from trafficking_route_mapper.routes.model import MAX_PHRASE_WORDS
 
 ROUTE = "firearms-balkans-belgium"
 
@@ -78,7 +78,7 @@ def _one_builtin_gazetteer() -> Iterator[None]:
     ``validate`` only ever extends a copy of it (``gazetteer.extended``), so sharing it between
     tests is safe; it keeps the hundreds of property-test examples fast.
     """
-    with mock.patch.object(gazetteer, "builtin", functools.lru_cache(maxsize=1)(gazetteer.builtin)):
+    with mock.patch.object(places, "builtin", functools.lru_cache(maxsize=1)(places.builtin)):
         yield
 
 

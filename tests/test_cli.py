@@ -10,12 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from trafficking_route_mapper import build_maps
-from trafficking_route_mapper.geodata.resolve import ResolvedRoute
-from trafficking_route_mapper.routes import commodities
 
 from tests.builders import line_of, minimal_route, stages, write_catalogue
 from tests.conftest import SEED_TEXT
+from trafficking_route_mapper import build_maps
+from trafficking_route_mapper.geodata.resolve import ResolvedRoute
+from trafficking_route_mapper.routes import commodities
 
 
 @pytest.fixture

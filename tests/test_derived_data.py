@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import shapely
-from trafficking_route_mapper.geodata import build_regions, gazetteer
+
+from trafficking_route_mapper.geodata import build_regions, gazetteer, places
 
 
 def test_regions_file_is_reproduced_byte_for_byte(tmp_path: Path) -> None:
@@ -15,7 +16,7 @@ def test_regions_file_is_reproduced_byte_for_byte(tmp_path: Path) -> None:
 
 
 def test_precomputed_region_matches_a_fresh_union() -> None:
-    gaz = gazetteer.builtin()
+    gaz = places.builtin()
     balkans = gaz.resolve("Balkans")
     shipped = gaz.shape(balkans)
     assert shipped is not None
@@ -26,8 +27,8 @@ def test_precomputed_region_matches_a_fresh_union() -> None:
 
 
 def test_a_region_with_other_members_is_computed(tmp_path: Path) -> None:
-    gaz = gazetteer.builtin()
-    place = gazetteer.region(gaz, "Benelux", ["BEL", "NLD", "LUX"], "test")
+    gaz = places.builtin()
+    place = places.region(gaz, "Benelux", ["BEL", "NLD", "LUX"], "test")
     shape = gaz.shape(place)
     assert shape is not None
     assert shape.covers(shapely.Point(place.point))

@@ -7,6 +7,7 @@ The built-in catalogue is exported once per module; small synthetic frames cover
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import json
 import math
@@ -16,30 +17,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyogrio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.conftest import REPO, route
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.gazetteer import slug
-from trafficking_route_mapper.maps import export
+from trafficking_route_mapper.geodata.atlas import PRECISION, Atlas, Point
+from trafficking_route_mapper.maps import antimeridian, export, gpkg
 from trafficking_route_mapper.maps.export import write_exports
 
-from tests.conftest import REPO
-
 GEOJSONHINT = REPO / "node_modules" / ".bin" / "geojsonhint"
-
-Point = tuple[float, float]
-
 
 # --- fixtures and helpers ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def exported(builtin_frame: Any, builtin_places: Any, tmp_path_factory: pytest.TempPathFactory
-             ) -> Path:
+def exported(builtin_atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("exports")
-    write_exports(builtin_frame, builtin_places, folder)
+    write_exports(builtin_atlas, folder)
     return folder
 
 
@@ -60,34 +58,48 @@ def _positions(geometry: dict[str, Any] | None) -> Iterator[list[float]]:
         yield from line
 
 
-def _drawn_leg_count(frame: Any) -> int:
-    return sum(1 for legs in frame[C.LEGS] for leg in legs if leg[C.LEG_DRAWN])
+def _drawn_leg_count(atlas: Atlas) -> int:
+    return int(atlas.leg_table[C.LEG_DRAWN].sum())
 
 
-def _one_leg_template(frame: Any) -> dict[str, Any]:
-    """A built-in route with exactly one leg, drawn: a template for synthetic routes."""
-    for row in frame.to_dict(orient="records"):
-        if len(row[C.LEGS]) == 1 and row[C.LEGS][0][C.LEG_DRAWN]:
-            return dict(row)
-    raise AssertionError("the built-in catalogue has no single-leg drawn route")
+def _one_leg_template(atlas: Atlas) -> str:
+    """The id of a built-in route with exactly one leg, drawn: a template for synthetic routes."""
+    legs = atlas.leg_table
+    counts = legs.groupby(C.ROUTE_ID)[C.LEG_DRAWN].agg(["size", "all"])
+    return str(counts[(counts["size"] == 1) & counts["all"]].index[0])
 
 
-def _synthetic_frame(frame: Any, lines: dict[str, list[Point] | None]) -> Any:
-    """Routes copied from a one-leg template, with the given ids and single-part lines."""
-    import geopandas as gpd
-    import shapely
+def _synthetic_atlas(atlas: Atlas, lines: dict[str, list[Point] | None]) -> Atlas:
+    """Routes copied from a one-leg template, with the given ids and lines (None: not drawn)."""
+    import pandas as pd
 
-    template = _one_leg_template(frame)
-    rows, geoms = [], []
+    template = _one_leg_template(atlas)
+
+    def rows(table: Any) -> list[dict[str, Any]]:
+        return table[table[C.ROUTE_ID] == template].to_dict(orient="records")  # type: ignore[no-any-return]
+
+    (route,), (leg,) = rows(atlas.route_table), rows(atlas.leg_table)
+    stages, evidence = rows(atlas.stages), rows(atlas.evidence)
+    tables: dict[str, list[dict[str, Any]]] = {"routes": [], "stages": [], "legs": [],
+                                               "evidence": []}
+    coords: list[Point] = []
     for route_id, line in sorted(lines.items()):
-        row = {k: v for k, v in template.items() if k != C.GEOMETRY}
-        row[C.ROUTE_ID] = route_id
-        if line is None:
-            row[C.LEGS] = [{**template[C.LEGS][0], C.LEG_DRAWN: False}]
-        rows.append(row)
-        geoms.append(None if line is None else shapely.MultiLineString([line]))
-    columns = [c for c in C.ROUTE_COLUMNS if c != C.GEOMETRY]
-    return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+        tables["routes"].append({**route, C.ROUTE_ID: route_id})
+        tables["stages"] += [{**st, C.ROUTE_ID: route_id} for st in stages]
+        tables["evidence"] += [{**ev, C.ROUTE_ID: route_id} for ev in evidence]
+        start = len(coords)
+        coords += line or []
+        tables["legs"].append({**leg, C.ROUTE_ID: route_id, C.LEG_DRAWN: line is not None,
+                               C.LEG_COORD_START: start, C.LEG_COORD_STOP: len(coords)})
+
+    def frame(name: str, like: Any) -> Any:
+        return pd.DataFrame(tables[name], columns=list(like.columns)).astype(like.dtypes.to_dict())
+
+    return dataclasses.replace(
+        atlas, route_table=frame("routes", atlas.route_table),
+        stages=frame("stages", atlas.stages), leg_table=frame("legs", atlas.leg_table),
+        evidence=frame("evidence", atlas.evidence),
+        coords=np.array(coords, dtype=float).reshape(-1, 2))
 
 
 def _hint(path: Path) -> list[Any]:
@@ -109,9 +121,9 @@ def _hint(path: Path) -> list[Any]:
 # --- GeoJSON -------------------------------------------------------------------------------------
 
 
-def test_every_file_passes_geojsonhint(exported: Path, builtin_frame: Any) -> None:
+def test_every_file_passes_geojsonhint(exported: Path, builtin_atlas: Atlas) -> None:
     files = _geojson_files(exported)
-    assert len(files) == 1 + builtin_frame[C.COMMODITY].nunique()
+    assert len(files) == 1 + builtin_atlas.route_table[C.COMMODITY].nunique()
     for path in files:
         assert _hint(path) == [], path.name
 
@@ -127,24 +139,24 @@ def test_collection_has_schema_version_and_no_crs(exported: Path) -> None:
             assert feature["properties"]["schema_version"] == export.SCHEMA_VERSION
 
 
-def test_every_route_is_one_feature_in_documented_order(exported: Path, builtin_frame: Any
+def test_every_route_is_one_feature_in_documented_order(exported: Path, builtin_atlas: Atlas
                                                         ) -> None:
     features = _load(exported / export.ROUTES_GEOJSON)["features"]
-    assert [f["id"] for f in features] == list(builtin_frame[C.ROUTE_ID])
+    assert [f["id"] for f in features] == list(builtin_atlas.route_table[C.ROUTE_ID])
     for feature in features:
         assert list(feature) == ["type", "id", "geometry", "properties"]
         assert tuple(feature["properties"]) == export.GEOJSON_PROPERTIES
         assert feature["properties"][C.ROUTE_ID] == feature["id"]
-        for stage in feature["properties"][C.STAGES]:
+        for stage in feature["properties"][export.STAGES]:
             assert tuple(stage) == export.STAGE_KEYS
-        for leg in feature["properties"][C.LEGS]:
+        for leg in feature["properties"][export.LEGS]:
             assert tuple(leg) == export.LEG_KEYS
-        for evidence in feature["properties"][C.EVIDENCE]:
+        for evidence in feature["properties"][export.EVIDENCE]:
             assert tuple(evidence) == export.EVIDENCE_KEYS
 
 
-def test_commodity_files_partition_the_routes(exported: Path, builtin_frame: Any) -> None:
-    for commodity, rows in builtin_frame.groupby(C.COMMODITY):
+def test_commodity_files_partition_the_routes(exported: Path, builtin_atlas: Atlas) -> None:
+    for commodity, rows in builtin_atlas.route_table.groupby(C.COMMODITY):
         data = _load(exported / export.COMMODITY_FOLDER / f"{commodity}.geojson")
         assert [f["id"] for f in data["features"]] == sorted(rows[C.ROUTE_ID])
         assert {f["properties"][C.COMMODITY] for f in data["features"]} == {commodity}
@@ -154,13 +166,13 @@ def test_coordinates_in_range_at_five_decimals(exported: Path) -> None:
     for path in _geojson_files(exported):
         for feature in _load(path)["features"]:
             points = list(_positions(feature["geometry"]))
-            points += [s[C.STAGE_POINT] for s in feature["properties"][C.STAGES]
+            points += [s[C.STAGE_POINT] for s in feature["properties"][export.STAGES]
                        if s[C.STAGE_POINT] is not None]
             for lon, lat in points:
                 assert -180.0 <= lon <= 180.0, (feature["id"], lon)
                 assert -90.0 <= lat <= 90.0, (feature["id"], lat)
-                assert round(lon, export.PRECISION) == lon
-                assert round(lat, export.PRECISION) == lat
+                assert round(lon, PRECISION) == lon
+                assert round(lat, PRECISION) == lat
 
 
 def test_pyogrio_reads_every_file_back(exported: Path) -> None:
@@ -172,30 +184,35 @@ def test_pyogrio_reads_every_file_back(exported: Path) -> None:
         assert str(back.crs) == "EPSG:4326"
 
 
-def test_stages_round_trip_in_order(exported: Path, builtin_frame: Any) -> None:
+def test_stages_round_trip_in_order(exported: Path, builtin_atlas: Atlas) -> None:
     features = {f["id"]: f for f in _load(exported / export.ROUTES_GEOJSON)["features"]}
-    keys = (C.STAGE_NAME, C.STAGE_KIND, C.STAGE_ROLE, C.STAGE_STATED, C.STAGE_PLACE,
-            C.STAGE_ISO3)
-    for row in builtin_frame.to_dict(orient="records"):
-        written = features[row[C.ROUTE_ID]]["properties"][C.STAGES]
+    keys = (C.STAGE_NAME, C.STAGE_KIND, C.STAGE_ROLE, C.STAGE_STATED, C.STAGE_PLACE)
+    iso3 = dict(zip(builtin_atlas.places[C.PLACE_KEY], builtin_atlas.places[C.PLACE_ISO3],
+                    strict=True))
+    for route_id in builtin_atlas.route_table[C.ROUTE_ID]:
+        r = route(builtin_atlas, route_id)
+        written = features[route_id]["properties"][export.STAGES]
         assert [tuple(s[k] for k in keys) for s in written] == \
-            [tuple(s[k] for k in keys) for s in row[C.STAGES]], row[C.ROUTE_ID]
+            [tuple(s[k] for k in keys) for s in r.stages], route_id
+        assert [s[C.STAGE_ISO3] for s in written] == [
+            list(iso3[s[C.STAGE_PLACE]]) if s[C.STAGE_PLACE] else [] for s in r.stages]
 
 
-def test_geometry_matches_the_frame(exported: Path, builtin_frame: Any) -> None:
-    """Built-in routes stay within ±180, so every part is the frame's part, rounded."""
+def test_geometry_matches_the_atlas(exported: Path, builtin_atlas: Atlas) -> None:
+    """Built-in routes stay within ±180, so every part is the atlas's drawn leg, rounded."""
     features = {f["id"]: f for f in _load(exported / export.ROUTES_GEOJSON)["features"]}
-    for row in builtin_frame.to_dict(orient="records"):
-        geom = row[C.GEOMETRY]
-        if geom is None:
+    for route_id in builtin_atlas.route_table[C.ROUTE_ID]:
+        lines = route(builtin_atlas, route_id).lines
+        if not lines:
             continue
-        expected = [[[round(x, 5), round(y, 5)] for x, y in part.coords] for part in geom.geoms]
-        assert features[row[C.ROUTE_ID]]["geometry"]["coordinates"] == expected
+        expected = [[[round(x, 5), round(y, 5)] for x, y in line] for line in lines]
+        assert features[route_id]["geometry"]["coordinates"] == expected
 
 
-def test_undrawn_routes_stay_features_with_null_geometry(exported: Path, builtin_frame: Any
+def test_undrawn_routes_stay_features_with_null_geometry(exported: Path, builtin_atlas: Atlas
                                                          ) -> None:
-    undrawn = sorted(builtin_frame[builtin_frame.geometry.isna()][C.ROUTE_ID])
+    routes = builtin_atlas.routes
+    undrawn = sorted(routes[routes.geometry.isna()][C.ROUTE_ID])
     assert len(undrawn) == 5  # the catalogue's routes with an unstated end and one place
     text = (exported / export.ROUTES_GEOJSON).read_text(encoding="utf-8")
     lines = {json.loads(line.rstrip(","))["id"]: line for line in text.splitlines()[1:-1]}
@@ -205,9 +222,9 @@ def test_undrawn_routes_stay_features_with_null_geometry(exported: Path, builtin
     assert sorted(f["id"] for f in features if f["geometry"] is None) == undrawn
 
 
-def test_geojson_bytes_are_compact_and_stable(exported: Path, builtin_frame: Any,
-                                              builtin_places: Any, tmp_path: Path) -> None:
-    write_exports(builtin_frame, builtin_places, tmp_path)
+def test_geojson_bytes_are_compact_and_stable(exported: Path, builtin_atlas: Atlas,
+                                              tmp_path: Path) -> None:
+    write_exports(builtin_atlas, tmp_path)
     first = sorted(p.relative_to(exported) for p in exported.rglob("*") if p.is_file())
     second = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert first == second
@@ -221,9 +238,9 @@ def test_geojson_bytes_are_compact_and_stable(exported: Path, builtin_frame: Any
     assert b": " not in raw.split(b'"features"')[0]
 
 
-def test_returns_sorted_written_paths(builtin_frame: Any, builtin_places: Any, tmp_path: Path
+def test_returns_sorted_written_paths(builtin_atlas: Atlas, tmp_path: Path
                                       ) -> None:
-    paths = write_exports(builtin_frame, builtin_places, tmp_path)
+    paths = write_exports(builtin_atlas, tmp_path)
     assert paths == sorted(paths)
     assert set(paths) == {p for p in tmp_path.rglob("*") if p.is_file()}
     names = {p.relative_to(tmp_path).as_posix() for p in paths}
@@ -234,15 +251,14 @@ def test_returns_sorted_written_paths(builtin_frame: Any, builtin_places: Any, t
 # --- the antimeridian ----------------------------------------------------------------------------
 
 
-def test_route_across_the_antimeridian_is_split(builtin_frame: Any, builtin_places: Any,
-                                                tmp_path: Path) -> None:
-    frame = _synthetic_frame(builtin_frame, {
+def test_route_across_the_antimeridian_is_split(builtin_atlas: Atlas, tmp_path: Path) -> None:
+    atlas = _synthetic_atlas(builtin_atlas, {
         "synthetic-eastward": [(170.0, 10.0), (190.0, 20.0)],
         "synthetic-westward": [(-170.0, -30.0), (-175.0, -31.0), (-185.0, -33.0)],
         "synthetic-beyond": [(185.0, 0.0), (190.0, 5.0)],
         "synthetic-unstated": None,
     })
-    write_exports(frame, builtin_places, tmp_path)
+    write_exports(atlas, tmp_path)
     path = tmp_path / export.ROUTES_GEOJSON
     assert _hint(path) == []
     features = {f["id"]: f for f in _load(path)["features"]}
@@ -266,11 +282,11 @@ def test_route_across_the_antimeridian_is_split(builtin_frame: Any, builtin_plac
     assert (rows["synthetic-eastward"]["from_lon"], rows["synthetic-eastward"]["to_lon"]) == \
         ("170.00000", "-170.00000")
     assert "synthetic-unstated" not in rows
-    # synthetic ends are no gazetteer places: FlowmapBlue ids fall back to the names' slugs
+    # FlowmapBlue's ids are the legs' place keys
     _, locations = _csv(tmp_path / export.FLOWMAP_FOLDER / "locations.csv")
-    leg = _one_leg_template(builtin_frame)[C.LEGS][0]
-    assert [loc["id"] for loc in locations] == \
-        sorted({f"name:{slug(leg[C.LEG_FROM])}", f"name:{slug(leg[C.LEG_TO])}"})
+    legs = atlas.leg_table
+    assert [loc["id"] for loc in locations] == sorted(
+        set(legs[C.LEG_FROM_PLACE]) | set(legs[C.LEG_TO_PLACE]))
 
     gpkg = pyogrio.read_dataframe(tmp_path / export.ROUTES_GPKG, layer=export.ROUTES_LAYER)
     bounds = gpkg.geometry.dropna().total_bounds
@@ -294,7 +310,7 @@ def test_split_keeps_length_and_joins_at_the_antimeridian(start: float,
     for dx, dy in steps:
         x, y = line[-1]
         line.append((x + dx, max(-89.0, min(89.0, y + dy))))
-    parts = export._split_antimeridian(line)
+    parts = antimeridian.split_antimeridian(line)
 
     for part in parts:
         assert len(part) >= 2
@@ -318,23 +334,7 @@ def _same_meridian(a: float, b: float) -> bool:
     turns = (a - b) / 360.0
     return abs(turns - round(turns)) < 1e-9
 
-def test_frame_with_parts_and_legs_out_of_step_is_rejected(builtin_frame: Any,
-                                                           builtin_places: Any,
-                                                           tmp_path: Path) -> None:
-    import shapely
-
-    frame = _synthetic_frame(builtin_frame, {"synthetic-two-parts": [(0.0, 0.0), (1.0, 1.0)]})
-    frame.loc[0, C.GEOMETRY] = shapely.MultiLineString([[(0, 0), (1, 1)], [(1, 1), (2, 2)]])
-    with pytest.raises(ValueError, match=r"'synthetic-two-parts': 1 legs are marked drawn but "
-                                         r"the geometry has 2 parts"):
-        write_exports(frame, builtin_places, tmp_path)
-
-
 # --- GeoPackage ----------------------------------------------------------------------------------
-
-
-def _rounded(point: list[float] | None) -> list[float] | None:
-    return None if point is None else [round(point[0], 5), round(point[1], 5)]
 
 
 def test_gpkg_layers_and_geometry_types(exported: Path) -> None:
@@ -344,33 +344,33 @@ def test_gpkg_layers_and_geometry_types(exported: Path) -> None:
                       "place_points": "Point", "corridors": "MultiLineString"}
 
 
-def test_gpkg_routes_read_back(exported: Path, builtin_frame: Any) -> None:
+def test_gpkg_routes_read_back(exported: Path, builtin_atlas: Atlas) -> None:
     routes = pyogrio.read_dataframe(exported / export.ROUTES_GPKG, layer=export.ROUTES_LAYER)
-    assert list(routes[C.ROUTE_ID]) == list(builtin_frame[C.ROUTE_ID])
+    atlas_routes = builtin_atlas.routes
+    assert list(routes[C.ROUTE_ID]) == list(atlas_routes[C.ROUTE_ID])
     assert [c for c in routes.columns if c != "geometry"] == list(export.GEOJSON_PROPERTIES)
     assert str(routes.crs) == "EPSG:4326"
-    assert routes.geometry.isna().sum() == builtin_frame.geometry.isna().sum()
+    assert routes.geometry.isna().sum() == atlas_routes.geometry.isna().sum()
     assert set(routes.geometry.dropna().geom_type) == {"MultiLineString"}
-    by_id = {r[C.ROUTE_ID]: r for r in builtin_frame.to_dict(orient="records")}
+    features = {f["id"]: f["properties"] for f in _load(exported / export.ROUTES_GEOJSON)["features"]}
+    by_id = {r[C.ROUTE_ID]: r for r in atlas_routes.to_dict(orient="records")}
     for row in routes.to_dict(orient="records"):
         original = by_id[row[C.ROUTE_ID]]
         for key in export.NESTED_PROPERTIES:
-            want = original[key]
-            if key == C.STAGES:
-                want = [{**s, C.STAGE_POINT: _rounded(s[C.STAGE_POINT])} for s in want]
-            assert json.loads(row[key]) == list(want), (row[C.ROUTE_ID], key)
+            assert json.loads(row[key]) == features[row[C.ROUTE_ID]][key], (row[C.ROUTE_ID], key)
         assert row[C.LABEL] == original[C.LABEL]
         if original[C.GEOMETRY] is not None:
             assert math.isclose(row["geometry"].length, original[C.GEOMETRY].length,
                                 rel_tol=1e-6)
 
 
-def test_gpkg_place_layers_read_back(exported: Path, builtin_places: Any) -> None:
-    for layer, (kinds, geometry_type) in export.PLACE_LAYERS.items():
+def test_gpkg_place_layers_read_back(exported: Path, builtin_atlas: Atlas) -> None:
+    places = builtin_atlas.places
+    for layer, (kinds, geometry_type) in gpkg.PLACE_LAYERS.items():
         data = pyogrio.read_dataframe(exported / export.ROUTES_GPKG, layer=layer)
-        expected = sorted(builtin_places[builtin_places["kind"].isin(list(kinds))]["place"])
+        expected = sorted(places[places["kind"].isin(list(kinds))]["place"])
         assert list(data["place"]) == expected, layer
-        assert [c for c in data.columns if c != "geometry"] == list(export.PLACE_COLUMNS)
+        assert [c for c in data.columns if c != "geometry"] == list(gpkg.PLACE_COLUMNS)
         if expected:
             assert set(data.geometry.geom_type) == {geometry_type}, layer
         for row in data.to_dict(orient="records"):
@@ -389,14 +389,13 @@ def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), rows
 
 
-def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_frame: Any) -> None:
+def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_atlas: Atlas) -> None:
     header, rows = _csv(exported / export.FLOWS_CSV)
     assert header == ["route_id", "flow_id", "commodity", "leg", "from", "to", "from_lon",
                       "from_lat", "to_lon", "to_lat", "mode", "stated", "routing", "count"]
-    assert len(rows) == _drawn_leg_count(builtin_frame)
-    by_id = {r[C.ROUTE_ID]: r for r in builtin_frame.to_dict(orient="records")}
+    assert len(rows) == _drawn_leg_count(builtin_atlas)
     for row in rows:
-        leg = by_id[row[C.ROUTE_ID]][C.LEGS][int(row["leg"])]
+        leg = route(builtin_atlas, row[C.ROUTE_ID]).legs[int(row["leg"])]
         assert leg[C.LEG_DRAWN]
         assert (row["from"], row["to"], row["mode"], row["routing"]) == \
             (leg[C.LEG_FROM], leg[C.LEG_TO], leg[C.LEG_MODE], leg[C.LEG_ROUTING])
@@ -408,36 +407,38 @@ def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_frame: Any) -> 
             assert -90.0 <= float(row[key]) <= 90.0
 
 
-def test_flows_csv_ends_are_the_stage_points(exported: Path, builtin_frame: Any) -> None:
+def test_flows_csv_ends_are_the_stage_points(exported: Path, builtin_atlas: Atlas) -> None:
     _, rows = _csv(exported / export.FLOWS_CSV)
     first = {r[C.ROUTE_ID]: r for r in reversed(rows)}  # the first drawn leg of each route
-    for row in builtin_frame.to_dict(orient="records"):
-        origin = row[C.STAGES][0]
-        if row[C.ROUTE_ID] not in first or origin[C.STAGE_KIND] == "corridor":
+    for route_id in builtin_atlas.route_table[C.ROUTE_ID]:
+        r = route(builtin_atlas, route_id)
+        if route_id not in first or r.stages[0][C.STAGE_KIND] == "corridor":
             continue
-        if not row[C.LEGS][0][C.LEG_DRAWN]:
+        if not r.legs[0][C.LEG_DRAWN]:
             continue
-        csv_row = first[row[C.ROUTE_ID]]
+        origin = r.point(0, builtin_atlas)
+        assert origin is not None
+        csv_row = first[route_id]
         assert (float(csv_row["from_lon"]), float(csv_row["from_lat"])) == \
-            (round(origin[C.STAGE_POINT][0], 5), round(origin[C.STAGE_POINT][1], 5))
+            (round(origin[0], 5), round(origin[1], 5))
 
 
-def test_flowmap_files_are_consistent(exported: Path, builtin_frame: Any, builtin_places: Any
-                                      ) -> None:
+def test_flowmap_files_are_consistent(exported: Path, builtin_atlas: Atlas) -> None:
+    places = builtin_atlas.places
     loc_header, locations = _csv(exported / export.FLOWMAP_FOLDER / "locations.csv")
     flow_header, flows = _csv(exported / export.FLOWMAP_FOLDER / "flows.csv")
     assert loc_header == ["id", "name", "lat", "lon"]
     assert flow_header == ["origin", "dest", "count"]
     ids = [loc["id"] for loc in locations]
     assert ids == sorted(set(ids))
-    assert set(ids) <= set(builtin_places["place"])  # every leg end is a gazetteer place
+    assert set(ids) <= set(places["place"])  # every leg end is a place of the atlas
     for flow in flows:
         assert flow["origin"] in ids
         assert flow["dest"] in ids
-    assert sum(int(f["count"]) for f in flows) == _drawn_leg_count(builtin_frame)
+    assert sum(int(f["count"]) for f in flows) == _drawn_leg_count(builtin_atlas)
     pairs = [(f["origin"], f["dest"]) for f in flows]
     assert pairs == sorted(set(pairs))
-    names = dict(zip(builtin_places["place"], builtin_places["name"], strict=True))
+    names = dict(zip(places["place"], places["name"], strict=True))
     for loc in locations:
         assert loc["name"] == names[loc["id"]]
         assert -90.0 <= float(loc["lat"]) <= 90.0

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import shapely
 import yaml
-from trafficking_route_mapper.geodata import build_countries, gazetteer
-from trafficking_route_mapper.geodata.gazetteer import Gazetteer, GazetteerError, Place
-from trafficking_route_mapper.routes.errors import UnknownPlaceError
+
+from trafficking_route_mapper.geodata import build_countries, datafiles, gazetteer, places
+from trafficking_route_mapper.geodata.gazetteer import Gazetteer, Place
+from trafficking_route_mapper.routes.errors import GazetteerError, UnknownPlaceError
 
 DATA = Path(gazetteer.__file__).with_name("data")
 
@@ -29,7 +30,7 @@ REQUIRED_REGIONS = (
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    return gazetteer.builtin()
+    return places.builtin()
 
 
 @pytest.fixture(scope="module")
@@ -114,17 +115,17 @@ def test_suggestions_name_each_place_once(gaz: Gazetteer) -> None:
 
 def test_country_keys_and_iso3(gaz: Gazetteer) -> None:
     countries = gaz.places("country")
-    assert len(countries) == len(gazetteer.load_countries()) > 200
+    assert len(countries) == len(datafiles.load_countries()) > 200
     bad_keys = [p.key for p in countries if not re.fullmatch(r"country:[A-Z0-9]{3}", p.key)
                 or "-99" in p.key]
     assert bad_keys == []
-    bad_iso = [(c.adm0_a3, c.iso3) for c in gazetteer.load_countries().values()
+    bad_iso = [(c.adm0_a3, c.iso3) for c in datafiles.load_countries().values()
                if c.iso3 is not None and not re.fullmatch(r"[A-Z]{3}", c.iso3)]
     assert bad_iso == []
 
 
 def test_every_country_resolves_by_its_name_and_codes(gaz: Gazetteer) -> None:
-    countries = gazetteer.load_countries()
+    countries = datafiles.load_countries()
     wrong = []
     for adm0, country in countries.items():
         # a dependency carrying its sovereign's ISO code (Clipperton: FRA) leaves it to the
@@ -153,7 +154,7 @@ def test_iso_code_shared_with_a_dependency_means_the_sovereign(
 def test_country_codes(gaz: Gazetteer, name: str, adm0: str, iso3: str | None) -> None:
     place = gaz.resolve(name)
     assert (place.key, place.members) == (f"country:{adm0}", (adm0,))
-    assert gazetteer.load_countries()[adm0].iso3 == iso3
+    assert datafiles.load_countries()[adm0].iso3 == iso3
     assert place.iso3 == ((iso3,) if iso3 else ())
 
 
@@ -163,7 +164,7 @@ def test_country_point_lies_in_the_country(gaz: Gazetteer) -> None:
 
 
 def test_country_names_are_decoded_correctly(gaz: Gazetteer) -> None:
-    assert [c.name for c in gazetteer.load_countries().values() if "Ã" in c.name] == []
+    assert [c.name for c in datafiles.load_countries().values() if "Ã" in c.name] == []
     assert gaz.resolve("Curaçao").name == "Curaçao"
 
 
@@ -222,7 +223,7 @@ def test_region_point_moves_into_a_member_when_the_mean_is_at_sea(gaz: Gazetteer
         sum(w * p[0] for w, p in zip(weights, points, strict=True)) / sum(weights),
         sum(w * p[1] for w, p in zip(weights, points, strict=True)) / sum(weights),
     )
-    place = gazetteer.region(gaz, "Test region", members, "test")
+    place = places.region(gaz, "Test region", members, "test")
     shape = gaz.shape(place)
     assert shape is not None
     assert not shape.covers(mean)  # the population-weighted mean falls in the Alboran Sea
@@ -280,12 +281,12 @@ def test_corridors_are_waypoint_sequences_with_a_source(
 
 def test_corridor_cannot_contain_a_corridor(gaz: Gazetteer) -> None:
     with pytest.raises(GazetteerError, match="waypoint 'Balkan route' is itself a corridor"):
-        gazetteer.corridor(gaz, "Long way", ["Balkan route", "Belgium"], "test")
+        places.corridor(gaz, "Long way", ["Balkan route", "Belgium"], "test")
 
 
 def test_corridor_cannot_repeat_a_waypoint(gaz: Gazetteer) -> None:
     with pytest.raises(GazetteerError, match="waypoint 'Germany' repeats the one before"):
-        gazetteer.corridor(gaz, "Stutter", ["France", "Germany", "DEU"], "test")
+        places.corridor(gaz, "Stutter", ["France", "Germany", "DEU"], "test")
 
 
 # --- extending -------------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_corridor_cannot_repeat_a_waypoint(gaz: Gazetteer) -> None:
 
 def test_extended_copy_leaves_the_base_untouched(gaz: Gazetteer) -> None:
     copy = gazetteer.extended(gaz)
-    ghent = gazetteer.point_place(copy, "Ghent", "city", "Belgium", (3.71667, 51.05), "GeoNames")
+    ghent = places.point_place(copy, "Ghent", "city", "Belgium", (3.71667, 51.05), "GeoNames")
     copy.add(ghent)
     assert copy.resolve("ghent") == ghent
     assert "Ghent" not in gaz
@@ -308,4 +309,4 @@ def test_adding_a_taken_name_is_an_error(gaz: Gazetteer) -> None:
 
 def test_point_place_needs_a_country(gaz: Gazetteer) -> None:
     with pytest.raises(GazetteerError, match="'Balkans' is a region, not a country"):
-        gazetteer.point_place(gaz, "Somewhere", "city", "Balkans", (20.0, 43.0), "test")
+        places.point_place(gaz, "Somewhere", "city", "Balkans", (20.0, 43.0), "test")

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trafficking_route_mapper.geodata.frame import places_frame, routes_frame
+
+from tests.builders import minimal_route, minimal_source, stages, write_catalogue
+from trafficking_route_mapper.geodata.assemble import build_atlas
 from trafficking_route_mapper.geodata.resolve import validate
 from trafficking_route_mapper.maps.export import write_exports
 from trafficking_route_mapper.maps.static import write_pngs
-
-from tests.builders import minimal_route, minimal_source, stages, write_catalogue
 
 FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "+1 Harbour", "-2 Quay", "@SUM Docks"]
 MATH = ["$\\frac{1}{0}$ Port", "Cost $$ Town", "Odd $ Village"]
@@ -38,10 +38,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = write_catalogue(folder, routes=routes, places=places,
                            source=minimal_source(title="A $\\sqrt{-1}$ report $$"))
     resolved = validate([path])
-    frame = routes_frame(resolved)
-    places_used = places_frame(resolved)
-    write_exports(frame, places_used, folder / "out")
-    write_pngs(frame, places_used, folder / "out")
+    atlas = build_atlas(resolved)
+    write_exports(atlas, folder / "out")
+    write_pngs(atlas, folder / "out")
     return folder / "out"
 
 

@@ -6,7 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from trafficking_route_mapper.geodata.frame import hubs_frame
+
+from trafficking_route_mapper.geodata.assemble import build_atlas
 from trafficking_route_mapper.geodata.resolve import validate
 from trafficking_route_mapper.routes.errors import CatalogueError
 
@@ -72,8 +73,8 @@ def test_hub_outside_the_reporting_country_and_unknown_commodity_are_reported(
             "'Rotterdam' is not a place in Belgium") in problems
 
 
-def test_hub_resolves_by_alias_into_the_hubs_frame(tmp_path: Path) -> None:
-    frame = hubs_frame(validate([_catalogue(tmp_path, LIEGE)]))
+def test_hub_resolves_by_alias_into_the_hubs_table(tmp_path: Path) -> None:
+    frame = build_atlas(validate([_catalogue(tmp_path, LIEGE)])).hubs
     assert list(frame["name"]) == ["Liège"]
     assert list(frame["place"]) == ["city:liege"]
     assert frame["commodities"].iloc[0] == ["trafficked-persons"]

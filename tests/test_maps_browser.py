@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.frame import hubs_frame, places_frame, routes_frame
-from trafficking_route_mapper.geodata.resolve import validate
-from trafficking_route_mapper.maps import pages
-from trafficking_route_mapper.routes.model import MAX_NAME
 
 from benchmarks.run import cdn_handler
+from tests.conftest import route
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.assemble import build_atlas
+from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.geodata.resolve import validate
+from trafficking_route_mapper.maps import layer, pages
+from trafficking_route_mapper.routes.model import MAX_NAME
 
 pytestmark = pytest.mark.browser
 
@@ -117,13 +119,11 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def built(builtin_frame: Any, builtin_places: Any, builtin_resolved: Any,
-          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built(builtin_atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     online = tmp_path_factory.mktemp("online")
     offline = tmp_path_factory.mktemp("offline")
-    hubs = hubs_frame(builtin_resolved)
-    pages.write_pages(builtin_frame, builtin_places, online, offline=False, hubs=hubs)
-    pages.write_pages(builtin_frame, builtin_places, offline, offline=True, hubs=hubs)
+    pages.write_pages(builtin_atlas, online, offline=False)
+    pages.write_pages(builtin_atlas, offline, offline=True)
     return {"online": online / "index.html", "offline": offline / "index.html"}
 
 
@@ -142,32 +142,33 @@ def test_online_page_loads_leaflet_from_cdn_and_tiles(browser: Any, built: dict[
     page = Page(browser, built["online"], offline=False)
     page.page.wait_for_timeout(300)
     assert page.errors == []
-    assert pages.LEAFLET_JS_URL in page.requests
+    assert layer.LEAFLET_JS_URL in page.requests
     assert any("basemaps.cartocdn.com" in u for u in page.requests)
-    others = [u for u in page.requests if u not in (pages.LEAFLET_JS_URL, pages.LEAFLET_CSS_URL)
+    others = [u for u in page.requests if u not in (layer.LEAFLET_JS_URL, layer.LEAFLET_CSS_URL)
               and "basemaps.cartocdn.com" not in u]
     assert others == []
     page.page.screenshot(path=str(artifacts / "overview.png"))
 
 
 def test_layer_control_lists_every_commodity_grouped_by_category(
-    browser: Any, built: dict[str, Path], builtin_frame: Any
+    browser: Any, built: dict[str, Path], builtin_atlas: Atlas
 ) -> None:
+    routes = builtin_atlas.route_table
     page = Page(browser, built["offline"], offline=True)
     listed = page.page.eval_on_selector_all(
         "fieldset.trm-group[data-category] input[data-commodity]",
         "els => els.map(e => [e.closest('fieldset').dataset.category, e.dataset.commodity])",
     )
-    expected = sorted(set(zip(builtin_frame[C.CATEGORY], builtin_frame[C.COMMODITY], strict=True)))
+    expected = sorted(set(zip(routes[C.CATEGORY], routes[C.COMMODITY], strict=True)))
     assert sorted(tuple(x) for x in listed) == expected
 
 
 def test_legend_keys_every_colour_and_line_style(browser: Any, built: dict[str, Path],
-                                                 builtin_frame: Any) -> None:
+                                                 builtin_atlas: Atlas) -> None:
     page = Page(browser, built["offline"], offline=True)
     legend = page.page.locator(".trm-legend")
     labels = legend.locator(".trm-legend-colour").all_inner_texts()
-    assert sorted(labels) == sorted(set(builtin_frame[C.COMMODITY_LABEL]))
+    assert sorted(labels) == sorted(set(builtin_atlas.route_table[C.COMMODITY_LABEL]))
     text = legend.inner_text()
     for phrase in ("Stated by the report", "Inferred from another source", "Arrowheads",
                    "Line width carries no meaning"):
@@ -175,9 +176,10 @@ def test_legend_keys_every_colour_and_line_style(browser: Any, built: dict[str, 
 
 
 def test_unticking_a_layer_removes_exactly_its_routes(browser: Any, built: dict[str, Path],
-                                                      builtin_frame: Any) -> None:
+                                                      builtin_atlas: Atlas) -> None:
     page = Page(browser, built["offline"], offline=True)
-    drawn = builtin_frame[builtin_frame.geometry.notna()]
+    routes = builtin_atlas.routes
+    drawn = routes[routes.geometry.notna()]
     everything = set(drawn[C.ROUTE_ID])
     ivory = set(drawn[drawn[C.COMMODITY] == "ivory"][C.ROUTE_ID])
     assert page.drawn_ids() == everything
@@ -192,9 +194,10 @@ def test_unticking_a_layer_removes_exactly_its_routes(browser: Any, built: dict[
 
 
 def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[str, Path],
-                                                     builtin_frame: Any) -> None:
+                                                     builtin_atlas: Atlas) -> None:
     page = Page(browser, built["offline"], offline=True)
-    row = builtin_frame.set_index(C.ROUTE_ID).loc["cannabis-resin-morocco-spain-france-belgium"]
+    r = route(builtin_atlas, "cannabis-resin-morocco-spain-france-belgium")
+    row = r.row
     x, y = page.route_point("cannabis-resin-morocco-spain-france-belgium")
     page.page.mouse.move(x, y)
     tooltip = page.page.locator(".leaflet-tooltip")
@@ -205,7 +208,7 @@ def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[
     popup = page.page.locator(".leaflet-popup-content .trm-popup")
     popup.wait_for(timeout=3000)
     text = popup.inner_text()
-    assert row[C.EVIDENCE][0]["phrase"] in text
+    assert r.evidence[0][C.EVIDENCE_PHRASE] in text
     assert "DRUGS" in text
     assert "by road" in text
     link = popup.locator(".trm-source a")
@@ -214,12 +217,13 @@ def test_hover_shows_tooltip_and_click_shows_evidence(browser: Any, built: dict[
 
 
 def test_a_popup_opened_while_the_page_is_read_fills_in_when_it_is_read(
-    browser: Any, built: dict[str, Path], builtin_frame: Any,
+    browser: Any, built: dict[str, Path], builtin_atlas: Atlas,
 ) -> None:
     """The details block comes last; a route clicked before it is read says so, then fills in."""
     page = Page(browser, built["offline"], offline=True)
     route_id = "cannabis-resin-morocco-spain-france-belgium"
-    row = builtin_frame.set_index(C.ROUTE_ID).loc[route_id]
+    r = route(builtin_atlas, route_id)
+    row = r.row
     pending = page.page.evaluate(
         """(id) => {
           const app = window.trmApp, r = app.model.routes.find(x => x.id === id);
@@ -231,7 +235,7 @@ def test_a_popup_opened_while_the_page_is_read_fills_in_when_it_is_read(
         }""", route_id)
     assert row[C.LABEL] in pending[0]
     assert "Loading the evidence" in pending[0]
-    assert row[C.EVIDENCE][0]["phrase"] in pending[1]
+    assert r.evidence[0][C.EVIDENCE_PHRASE] in pending[1]
     assert "Loading the evidence" not in pending[1]
 
 
@@ -337,7 +341,7 @@ def payload_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     resolved = validate([_payload_catalogue(folder)])
     out = folder / "out"
     out.mkdir()
-    pages.write_pages(routes_frame(resolved), places_frame(resolved), out, offline=True)
+    pages.write_pages(build_atlas(resolved), out, offline=True)
     return out / "index.html"
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import orjson
 import pytest
+
 from trafficking_route_mapper import build_maps
-from trafficking_route_mapper.maps import output
-from trafficking_route_mapper.maps.output import MANIFEST, OutputRefusedError, staged_output
+from trafficking_route_mapper.maps import staging as output
+from trafficking_route_mapper.maps.staging import MANIFEST, staged_output
+from trafficking_route_mapper.routes.errors import OutputRefusedError
 
 BUILD = ["-q", "--no-static", "-j", "1"]
 
@@ -58,13 +60,13 @@ def test_a_folder_that_is_not_a_build_is_refused(
     assert "--force" in err
     assert "Traceback" not in err
     assert _tree(documents) == before
-    assert sorted(p.name for p in documents.parent.iterdir()) == [".Documents.lock", "Documents"]
+    assert sorted(p.name for p in documents.parent.iterdir()) == ["Documents"]  # not even a lock
 
 
 def test_force_replaces_it_and_logs_what_it_removed(
     documents: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.maps.output"):
+    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.maps.staging"):
         assert build_maps.main([*BUILD, "--force", "--out", str(documents)]) == 0
     assert (documents / "index.html").exists()
     assert not (documents / "thesis.odt").exists()
@@ -308,7 +310,7 @@ def test_a_second_build_waits_for_the_first(
     child.start()
     assert started.wait(30)
     second = threading.Thread(target=_build, args=(previous, "second"))
-    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.maps.output"):
+    with caplog.at_level(logging.WARNING, logger="trafficking_route_mapper.maps.staging"):
         second.start()
         time.sleep(0.5)
         assert second.is_alive(), "the second build waits while the first writes"
@@ -325,7 +327,7 @@ def test_a_second_build_waits_for_the_first(
 
 _WORKERS_SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from trafficking_route_mapper.maps import workers
+    from trafficking_route_mapper.geodata import parallel as workers
 
     folder = sys.argv[1]
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from tests.builders import minimal_route
+from tests.conftest import REPO, atlas_for
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.maps import pages
+from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.maps import page_keys, pages
+from trafficking_route_mapper.maps.layer import SCRIPTS
 
 
 def _block(html: str, block_id: str) -> Any:
@@ -27,47 +32,46 @@ def _data(html: str) -> dict[str, Any]:
     return value
 
 
-def test_popup_details_come_last_after_the_drawing_script(builtin_frame: Any,
-                                                          builtin_places: Any) -> None:
+def test_popup_details_come_last_after_the_drawing_script(builtin_atlas: Atlas) -> None:
     """So that the routes are drawn while the browser is still reading the details."""
-    html = pages.render_page(builtin_frame, builtin_places, "t")
+    html = pages.render_page(builtin_atlas, "t")
     data, init, details = (html.index('id="trm-data"'), html.index("TRM.init("),
                            html.index('id="trm-details"'))
     assert data < init < details
     assert html.rstrip().endswith("</script>\n</html>")
-    assert len(_data(html)["routes"]) == len(builtin_frame)
+    assert len(_data(html)["routes"]) == len(builtin_atlas.route_table)
 
 
-def test_two_builds_are_byte_identical(builtin_frame: Any, builtin_places: Any,
-                                       tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(builtin_atlas: Atlas, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    first = pages.write_pages(builtin_frame, builtin_places, a, offline=True)
-    pages.write_pages(builtin_frame, builtin_places, b, offline=True)
-    assert len(first) == 1 + builtin_frame[C.COMMODITY].nunique()
+    first = pages.write_pages(builtin_atlas, a, offline=True)
+    pages.write_pages(builtin_atlas, b, offline=True)
+    assert len(first) == 1 + builtin_atlas.route_table[C.COMMODITY].nunique()
     for path in first:
         assert path.read_bytes() == (b / path.relative_to(a)).read_bytes(), path.name
 
 
-def test_pages_are_one_per_commodity_plus_the_overview(builtin_frame: Any, builtin_places: Any,
+def test_pages_are_one_per_commodity_plus_the_overview(builtin_atlas: Atlas,
                                                       tmp_path: Path) -> None:
-    written = pages.write_pages(builtin_frame, builtin_places, tmp_path)
+    written = pages.write_pages(builtin_atlas, tmp_path)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
-    expected = ["index.html", *sorted(f"commodity/{c}.html" for c in set(builtin_frame[C.COMMODITY]))]
+    expected = ["index.html", *sorted(f"commodity/{c}.html"
+                                      for c in set(builtin_atlas.route_table[C.COMMODITY]))]
     assert names == sorted(expected)
     timber = _data((tmp_path / "commodity" / "timber.html").read_text(encoding="utf-8"))
     assert [r["id"] for r in timber["routes"]] == ["timber-central-africa-antwerp"]
 
 
-def test_offline_page_references_no_remote_script(builtin_frame: Any, builtin_places: Any) -> None:
-    html = pages.render_page(builtin_frame, builtin_places, "t", offline=True)
+def test_offline_page_references_no_remote_script(builtin_atlas: Atlas) -> None:
+    html = pages.render_page(builtin_atlas, "t", offline=True)
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)
     assert "L.version" in html or "Leaflet" in html
 
 
-def test_shared_legs_get_distinct_lanes(builtin_frame: Any, builtin_places: Any) -> None:
-    data = _data(pages.render_page(builtin_frame, builtin_places, "t"))
+def test_shared_legs_get_distinct_lanes(builtin_atlas: Atlas) -> None:
+    data = _data(pages.render_page(builtin_atlas, "t"))
     # the DR Congo -> Belgium leg is shared by six routes (three ivory, three live animals)
     lanes = [r["legs"][0]["o"] for r in data["routes"]
              if r["id"].endswith("democratic-republic-of-congo-via-belgium-asia")
@@ -76,24 +80,22 @@ def test_shared_legs_get_distinct_lanes(builtin_frame: Any, builtin_places: Any)
     assert sorted(lanes) == [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]
 
 
-def test_region_stages_carry_their_polygon(builtin_frame: Any, builtin_places: Any) -> None:
-    data = _data(pages.render_page(builtin_frame, builtin_places, "t"))
+def test_region_stages_carry_their_polygon(builtin_atlas: Atlas) -> None:
+    data = _data(pages.render_page(builtin_atlas, "t"))
     timber = next(r for r in data["routes"] if r["id"] == "timber-central-africa-antwerp")
     assert timber["regions"] == ["region:central-africa"]
     assert data["regions"]["region:central-africa"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
 
 
-
-def test_the_page_names_each_report_once_and_each_foreign_source(builtin_frame: Any,
-                                                                 builtin_places: Any) -> None:
+def test_the_page_names_each_report_once_and_each_foreign_source(builtin_atlas: Atlas) -> None:
     """What the popup shows, without repeating per route what the page can say once."""
-    frame = builtin_frame.copy()
-    row = int(frame.index[frame[C.ROUTE_ID] == "timber-central-africa-antwerp"][0])
-    evidence = [dict(ev) for ev in frame.at[row, C.EVIDENCE]]
-    evidence[0]["source"] = "another-report"
-    frame.at[row, C.EVIDENCE] = evidence
-    data = _data(pages.render_page(frame, builtin_places, "t"))
-    ((title, url),) = set(zip(frame[C.SOURCE_TITLE], frame[C.SOURCE_URL], strict=True))
+    evidence = builtin_atlas.evidence.copy()
+    row = int(evidence.index[evidence[C.ROUTE_ID] == "timber-central-africa-antwerp"][0])
+    evidence.loc[row, C.EVIDENCE_SOURCE] = "another-report"
+    atlas = dataclasses.replace(builtin_atlas, evidence=evidence)
+    data = _data(pages.render_page(atlas, "t"))
+    routes = atlas.route_table
+    ((title, url),) = set(zip(routes[C.SOURCE_TITLE], routes[C.SOURCE_URL], strict=True))
     assert data["reports"] == [{"title": title, "url": url}]
     for route in data["routes"]:
         assert route["s"] == 0
@@ -104,3 +106,35 @@ def test_the_page_names_each_report_once_and_each_foreign_source(builtin_frame: 
         for stage in route["d"]["stages"]:
             assert None not in stage.values()
             assert {"name", "kind", "role", "stated"} <= set(stage)
+
+
+def test_a_stage_after_a_corridor_shows_its_mode(tmp_path: Path) -> None:
+    """The popup lists the mode of every stage, also where a corridor's waypoints make the
+    legs outnumber the stages (it used to show none)."""
+    atlas = atlas_for(tmp_path, minimal_route(stages=[
+        {"place": "Balkan route"}, {"place": "Belgium", "by": "road"},
+        {"place": "Netherlands", "by": "rail"}]))
+    (route,) = _data(pages.render_page(atlas, "t"))["routes"]
+    assert [stage.get("by") for stage in route["d"]["stages"]] == [None, "road", "rail"]
+    assert len(route["legs"]) == 10  # nine legs through the corridor's waypoints, then one
+
+
+def test_the_page_carries_exactly_the_documented_keys(builtin_atlas: Atlas) -> None:
+    data = _data(pages.render_page(builtin_atlas, "t"))
+    assert set(data) == set(page_keys.PAGE)
+    assert {k for c in data["commodities"] for k in c} == set(page_keys.COMMODITY)
+    assert {k for r in data["routes"] for k in r} == {*page_keys.ROUTE, "d"}
+    assert {k for r in data["routes"] for leg in r["legs"] for k in leg} == set(page_keys.LEG)
+    assert {k for r in data["routes"] for k in r["d"]} == set(page_keys.DETAILS)
+    assert {k for h in data["hubs"] for k in h} == set(page_keys.HUB)
+
+
+def test_the_script_reads_every_documented_key() -> None:
+    script = "\n".join((REPO / "maps" / "assets" / name).read_text(encoding="utf-8")
+                       for name in SCRIPTS)
+    # one-letter keys are read off a named object (leg.s, r.c); longer ones anywhere (.label)
+    for table, owner in ((page_keys.PAGE, ""), (page_keys.COMMODITY, ""), (page_keys.ROUTE, "r"),
+                         (page_keys.LEG, "leg"), (page_keys.DETAILS, ""), (page_keys.HUB, "")):
+        unread = [key for key in table if not re.search(
+            rf"\b{owner}\.{key}\b" if len(key) == 1 else rf"\.{key}\b", script)]
+        assert unread == [], unread

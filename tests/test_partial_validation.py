@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from trafficking_route_mapper.geodata.resolve import validate
 from trafficking_route_mapper.routes.errors import CatalogueError
 

@@ -8,14 +8,14 @@ import codecs
 from pathlib import Path
 
 import pytest
+
+from tests.builders import line_of, minimal_route, stages, write_catalogue, write_text
+from tests.test_catalogue import LINE_STAGE0, ROUTE, VALID_TEXT, only_problem, problems_of
 from trafficking_route_mapper.geodata import gazetteer
 from trafficking_route_mapper.geodata.resolve import validate
 from trafficking_route_mapper.routes import reading
 from trafficking_route_mapper.routes.errors import REPEATS_SHOWN, CatalogueError, Problem
 from trafficking_route_mapper.routes.model import MAX_LINE, MAX_NAME
-
-from tests.builders import line_of, minimal_route, stages, write_catalogue, write_text
-from tests.test_catalogue import LINE_STAGE0, ROUTE, VALID_TEXT, only_problem, problems_of
 
 
 def _bytes(tmp_path: Path, data: bytes) -> Path:

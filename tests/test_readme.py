@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.frame import hubs_frame, routes_frame
-from trafficking_route_mapper.geodata.resolve import validate
-
 from tests.conftest import REPO
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.pipeline import load_atlas
 
 
 def test_readme_example_catalogue_validates_and_builds(tmp_path: Path) -> None:
@@ -18,8 +16,7 @@ def test_readme_example_catalogue_validates_and_builds(tmp_path: Path) -> None:
     assert len(blocks) == 1
     path = tmp_path / "example.yaml"
     path.write_text(blocks[0], encoding="utf-8")
-    resolved = validate([path])
-    frame = routes_frame(resolved)
-    assert list(frame[C.PATH]) == ["Morocco → Spain → France → Belgium"]
-    assert list(frame[C.MODES].iloc[0]) == ["unspecified", "road", "road"]
-    assert list(hubs_frame(resolved)["name"]) == ["Liège"]
+    atlas = load_atlas([path])
+    assert list(atlas.route_table[C.PATH]) == ["Morocco → Spain → France → Belgium"]
+    assert list(atlas.leg_table[C.LEG_MODE]) == ["unspecified", "road", "road"]
+    assert list(atlas.hubs[C.HUB_NAME]) == ["Liège"]

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+
 from trafficking_route_mapper.geodata import build_seaways, seaways
-from trafficking_route_mapper.geodata.seaways import Point, clear_sea_path_cache
+from trafficking_route_mapper.geodata.atlas import Point
+from trafficking_route_mapper.geodata.seaways import SeaRouter
 
 
 @pytest.fixture(scope="module")
 def shipped() -> dict[str, np.ndarray]:
     with np.load(build_seaways.OUTPUT, allow_pickle=False) as z:
         return {name: z[name] for name in z.files}
-
-
-@pytest.fixture
-def cold_cache() -> Iterator[None]:
-    clear_sea_path_cache()
-    yield
-    clear_sea_path_cache()
 
 
 def test_the_table_applies_to_the_installed_searoute(shipped: dict[str, np.ndarray]) -> None:
@@ -51,7 +45,6 @@ def _length(path: tuple[Point, ...], weights: dict[tuple[Point, Point], float]) 
     return sum(weights[(a, b)] for a, b in itertools.pairwise(path))
 
 
-@pytest.mark.usefixtures("cold_cache")
 def test_table_paths_are_the_searched_paths_or_as_short() -> None:
     """Dijkstra's tree and searoute's A* agree, up to ties between equally long lanes."""
     from searoute.searoute import get_graphs
@@ -75,7 +68,7 @@ def test_table_paths_are_the_searched_paths_or_as_short() -> None:
     for _ in range(25):
         origin, destination = rng.sample(ends, 2)
         table = seaways._table_path(origin, destination)
-        searched = seaways._network_path(origin, destination)
+        searched = seaways.search(origin, destination)
         assert table is not None
         assert searched
         if table == searched:
@@ -90,6 +83,7 @@ def test_table_paths_are_the_searched_paths_or_as_short() -> None:
 def test_points_outside_the_table_are_searched() -> None:
     santos = (-46.33, -23.96)  # not a built-in endpoint
     assert seaways._table_path(santos, build_seaways.endpoints()[0]) is None
-    assert seaways.unrouted_keys([(santos, (4.4, 51.23))])
+    assert SeaRouter().unrouted([(santos, (4.4, 51.23))])
     ends = build_seaways.endpoints()
-    assert seaways.unrouted_keys([(ends[0], ends[1])]) == []
+    assert SeaRouter().unrouted([(ends[0], ends[1])]) == []
+    assert SeaRouter(use_table=False).unrouted([(ends[0], ends[1])]) == [(ends[0], ends[1])]

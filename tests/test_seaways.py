@@ -24,12 +24,20 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import Geod
-from trafficking_route_mapper.geodata.seaways import (
-    PRECISION,
-    SeaRoutingError,
-    clear_sea_path_cache,
-    sea_path,
-)
+
+from trafficking_route_mapper.geodata.atlas import PRECISION
+from trafficking_route_mapper.geodata.seaways import SeaRouter, SeaRoutingError
+
+#: The router the tests share (one cache, as in a build); ``cold_cache`` replaces it.
+_ROUTER = [SeaRouter()]
+
+
+def sea_path(start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
+    return _ROUTER[0].path(start, end)
+
+
+def clear_sea_path_cache() -> None:
+    _ROUTER[0] = SeaRouter()
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -276,8 +284,8 @@ def _run_python(code: str, hash_seed: str) -> str:
 def test_separate_processes_give_identical_output() -> None:
     """Different hash seeds and a cold start in each process still give the same path."""
     code = (
-        "import json; from geodata.seaways import sea_path; "
-        f"print(json.dumps(sea_path({SHANGHAI!r}, {ANTWERP!r})))"
+        "import json; from trafficking_route_mapper.geodata.seaways import SeaRouter; "
+        f"print(json.dumps(SeaRouter().path({SHANGHAI!r}, {ANTWERP!r})))"
     )
     outputs = [_run_python(code, seed) for seed in ("1", "2")]
     here = [list(point) for point in sea_path(SHANGHAI, ANTWERP)]
@@ -286,7 +294,8 @@ def test_separate_processes_give_identical_output() -> None:
 
 
 def test_importing_the_module_does_not_import_searoute() -> None:
-    code = "import sys, geodata.seaways; print('searoute' in sys.modules)"
+    code = ("import sys, trafficking_route_mapper.geodata.seaways; "
+            "print('searoute' in sys.modules)")
 
     assert _run_python(code, "0").strip() == "False"
 

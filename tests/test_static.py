@@ -14,22 +14,30 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib import image as mpimg
+
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.maps import static, style
+from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.maps import static, static_draw
 from trafficking_route_mapper.maps.static import write_pngs
 
 A4_WIDTH_PX_AT_150_DPI = 1240
 
 
 @pytest.fixture(scope="module")
-def rendered(builtin_frame: Any, builtin_places: Any, tmp_path_factory: pytest.TempPathFactory
+def rendered(builtin_atlas: Atlas, tmp_path_factory: pytest.TempPathFactory
              ) -> tuple[Path, list[Path]]:
     folder = tmp_path_factory.mktemp("pngs")
-    return folder, write_pngs(builtin_frame, builtin_places, folder)
+    return folder, write_pngs(builtin_atlas, folder)
 
 
-def _drawn_commodities(frame: Any) -> set[str]:
-    return set(frame[frame.geometry.notna()][C.COMMODITY])
+def _drawn_commodities(atlas: Atlas) -> set[str]:
+    routes = atlas.routes
+    return set(routes[routes.geometry.notna()][C.COMMODITY])
+
+
+def _colour(atlas: Atlas, commodity: str) -> str:
+    table = atlas.commodities
+    return str(table[table[C.COMMODITY] == commodity][C.COMMODITY_COLOUR].iloc[0])
 
 
 def _pixels(path: Path) -> np.ndarray[Any, np.dtype[np.float32]]:
@@ -45,16 +53,16 @@ def _count_colour(pixels: np.ndarray[Any, np.dtype[np.float32]], hex_colour: str
 
 
 def test_one_png_per_commodity_with_drawn_routes(rendered: tuple[Path, list[Path]],
-                                                 builtin_frame: Any) -> None:
+                                                 builtin_atlas: Atlas) -> None:
     folder, paths = rendered
-    expected = {"overview", *_drawn_commodities(builtin_frame)}
+    expected = {"overview", *_drawn_commodities(builtin_atlas)}
     assert {p.stem for p in paths} == expected
     assert paths == sorted(paths)
     assert all(p.parent == folder / static.PNG_FOLDER and p.suffix == ".png" for p in paths)
     assert {p.name for p in (folder / static.PNG_FOLDER).iterdir()} == \
         {f"{name}.png" for name in expected}
     # commodities whose routes all have an unstated end get no map
-    undrawn = set(builtin_frame[C.COMMODITY]) - _drawn_commodities(builtin_frame)
+    undrawn = set(builtin_atlas.route_table[C.COMMODITY]) - _drawn_commodities(builtin_atlas)
     assert undrawn  # the built-in catalogue has some (diamonds, NPS)
     assert not any((folder / static.PNG_FOLDER / f"{c}.png").exists() for c in undrawn)
 
@@ -68,48 +76,46 @@ def test_pngs_are_a4_wide_at_150_dpi_or_more(rendered: tuple[Path, list[Path]]) 
 
 
 def test_each_map_draws_its_commodity_colour(rendered: tuple[Path, list[Path]],
-                                             builtin_frame: Any) -> None:
+                                             builtin_atlas: Atlas) -> None:
     folder, _ = rendered
-    for commodity in sorted(_drawn_commodities(builtin_frame)):
+    drawn = _drawn_commodities(builtin_atlas)
+    for commodity in sorted(drawn):
         pixels = _pixels(folder / static.PNG_FOLDER / f"{commodity}.png")
-        assert _count_colour(pixels, style.colour(commodity)) > 200, commodity
-        others = _drawn_commodities(builtin_frame) - {commodity}
-        for other in others:  # other commodities' lines are not on this map
-            colour = style.colour(other)
+        assert _count_colour(pixels, _colour(builtin_atlas, commodity)) > 200, commodity
+        for other in drawn - {commodity}:  # other commodities' lines are not on this map
+            colour = _colour(builtin_atlas, other)
             if colour[1:3] == colour[3:5] == colour[5:7]:
                 continue  # a grey (arms) is also in anti-aliased text and borders
-                assert _count_colour(pixels, style.colour(other)) < 200, (commodity, other)
+            assert _count_colour(pixels, colour) < 200, (commodity, other)
     overview = _pixels(folder / static.PNG_FOLDER / "overview.png")
-    for commodity in _drawn_commodities(builtin_frame):
-        assert _count_colour(overview, style.colour(commodity)) > 200, commodity
+    for commodity in drawn:
+        assert _count_colour(overview, _colour(builtin_atlas, commodity)) > 200, commodity
 
 
 def test_base_map_has_land_and_sea(rendered: tuple[Path, list[Path]]) -> None:
     folder, _ = rendered
     pixels = _pixels(folder / static.PNG_FOLDER / "overview.png")
     total = pixels.shape[0] * pixels.shape[1]
-    assert _count_colour(pixels, static._LAND) > 0.05 * total
-    assert _count_colour(pixels, static._SEA) > 0.05 * total
+    assert _count_colour(pixels, static_draw.LAND) > 0.05 * total
+    assert _count_colour(pixels, static_draw.SEA) > 0.05 * total
 
 
-def test_pngs_are_byte_identical_across_builds(builtin_frame: Any, builtin_places: Any,
-                                               tmp_path: Path) -> None:
-    subset = builtin_frame[builtin_frame[C.COMMODITY].isin(["heroin", "cocaine"])]
-    first = write_pngs(subset, builtin_places, tmp_path / "a")
-    second = write_pngs(subset, builtin_places, tmp_path / "b")
-    assert [p.name for p in first] == ["cocaine.png", "heroin.png", "overview.png"]
+def test_pngs_are_byte_identical_across_builds(builtin_atlas: Atlas, tmp_path: Path) -> None:
+    subset = builtin_atlas.subset("heroin")
+    first = write_pngs(subset, tmp_path / "a")
+    second = write_pngs(subset, tmp_path / "b")
+    assert [p.name for p in first] == ["heroin.png", "overview.png"]
     assert [p.name for p in second] == [p.name for p in first]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
         assert b"Software" not in a.read_bytes()[:4096]
 
 
-def test_rendering_leaves_matplotlib_settings_alone(builtin_frame: Any, builtin_places: Any,
-                                                    tmp_path: Path) -> None:
-    subset = builtin_frame[builtin_frame[C.COMMODITY] == "cocaine"]
+def test_rendering_leaves_matplotlib_settings_alone(builtin_atlas: Atlas, tmp_path: Path) -> None:
+    subset = builtin_atlas.subset("cocaine")
     backend = matplotlib.get_backend()
     with matplotlib.rc_context({"lines.linewidth": 7.0, "font.family": "serif"}):
-        write_pngs(subset, builtin_places, tmp_path)
+        write_pngs(subset, tmp_path)
         assert matplotlib.rcParams["lines.linewidth"] == 7.0
         assert matplotlib.rcParams["font.family"] == ["serif"]
         assert matplotlib.rcParams["lines.scale_dashes"] is True

@@ -43,6 +43,8 @@ from pathlib import Path
 
 import orjson
 
+from trafficking_route_mapper.routes.errors import OutputRefusedError
+
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
@@ -53,11 +55,6 @@ _LEGACY_ENTRIES = frozenset({"commodity", "flowmap", "flows.csv", "geojson", "in
                              "routes.geojson", "routes.gpkg"})
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-class OutputRefusedError(RuntimeError):
-    """The output folder cannot be replaced: it holds something this tool did not write, or it
-    is a folder that must never be replaced. The message says which and what to do."""
 
 
 def tool_version() -> str:
@@ -98,6 +95,15 @@ def staged_output(target: Path, force: bool = False,
 
 
 # --- what may be replaced -------------------------------------------------------------------
+
+
+def check_target(target: Path, force: bool = False, inputs: Sequence[Path] = ()) -> None:
+    """Raise :class:`OutputRefusedError` now if a build could not replace ``target`` (the
+    check :func:`staged_output` makes again under the lock): a caller can refuse before
+    doing any work."""
+    target = Path(os.path.abspath(target))
+    _refuse_protected(target, inputs)
+    _check_replaceable(target, force)
 
 
 def _refuse_protected(target: Path, inputs: Sequence[Path]) -> None:

@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable
 
 import pytest
-from trafficking_route_mapper.maps import workers
+
+from trafficking_route_mapper.geodata import parallel as workers
 
 needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="fork start method unavailable")
 

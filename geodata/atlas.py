@@ -1,0 +1,245 @@
+"""The Atlas: everything a renderer may read, built once after validation, checked once.
+
+A build turns catalogues into an :class:`Atlas` (:func:`geodata.pipeline.load_atlas`) and hands
+it to the renderers (HTML pages, GeoJSON, GeoPackage, CSV, PNG), which read nothing else: no
+YAML, no gazetteer, no commodity registry. It is columnar: one table per kind of thing (routes,
+stages, legs, evidence, places, hubs, commodities, reports, countries), with the column names
+of :mod:`geodata.columns`, and the coordinates of every drawn leg in one array, so memory
+follows the data rather than the number of Python objects.
+
+Tables and their order (every table is sorted, so outputs are byte-stable):
+
+* ``route_table`` -- one row per route, sorted by route id; :attr:`Atlas.routes` is the same
+  as a GeoDataFrame with each route's drawn legs as a MultiLineString (built on first use);
+* ``stages``, ``leg_table``, ``evidence`` -- one row per stage, leg and evidence item, in route
+  order and then in order along the route; :attr:`Atlas.legs` is ``leg_table`` as a
+  GeoDataFrame of LineStrings;
+* ``coords`` -- an (n, 2) array of longitude, latitude: a drawn leg's line is rows
+  ``coord_start:coord_stop`` of its leg row. Longitudes are continuous along a whole route
+  (a trans-Pacific route runs past 180 rather than jumping), rounded to :data:`PRECISION`;
+* ``places`` (a GeoDataFrame of every place the routes use, corridor waypoints included, by
+  key), ``hubs``, ``commodities`` (display order, with colours), ``reports`` (one row per
+  catalogue), ``countries`` (every country: code, ISO3, name; :attr:`Atlas.country_shapes` its
+  polygons, parsed on first use).
+
+The coordinate conventions of the hand-off are defined here too (:data:`Point`,
+:data:`PRECISION`, :func:`wrap_lon`), so that the geometry builder and every renderer share
+one definition.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.routes.errors import AtlasError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: (longitude, latitude) in degrees, WGS 84.
+Point = tuple[float, float]
+#: An (n, 2) array of longitude, latitude.
+Coords = npt.NDArray[np.float64]
+#: Decimal places of every coordinate of the hand-off (1e-5 degree is about 1 m: finer than any
+#: place a report names, coarse enough to keep files small and diffs stable).
+PRECISION = 5
+
+
+def wrap_lon(lon: Any) -> Any:
+    """Longitude(s) in [-180, 180]: values already inside (180 included) are kept as they are,
+    others are wrapped into [-180, 180). Works on a float or a numpy array."""
+    if isinstance(lon, np.ndarray):
+        inside = (lon >= -180.0) & (lon <= 180.0)
+        return np.where(inside, lon, (lon + 180.0) % 360.0 - 180.0)
+    if -180.0 <= lon <= 180.0:
+        return lon
+    return (lon + 180.0) % 360.0 - 180.0
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The hand-off: the tables of a set of catalogues, checked (see the module docstring)."""
+
+    route_table: pd.DataFrame
+    stages: pd.DataFrame
+    leg_table: pd.DataFrame
+    evidence: pd.DataFrame
+    coords: Coords
+    places: Any  # GeoDataFrame
+    hubs: Any  # GeoDataFrame
+    commodities: pd.DataFrame
+    reports: pd.DataFrame
+    countries: pd.DataFrame
+    #: Each country's (simplified) polygon as GeoJSON, by code: parsed by :attr:`country_shapes`.
+    country_geojson: Mapping[str, bytes]
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    # -- views ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def routes(self) -> Any:
+        """``route_table`` as a GeoDataFrame (EPSG:4326): the drawn legs as a MultiLineString,
+        None for a route with nothing drawn."""
+        import geopandas as gpd
+        import shapely
+
+        legs = self.leg_table
+        drawn = legs[C.LEG_DRAWN].to_numpy(dtype=bool)
+        geometry = np.full(len(self.route_table), None, dtype=object)
+        if drawn.any():
+            lines = self._lines(drawn)
+            owners = self.route_index(legs[C.ROUTE_ID])[drawn]
+            present, dense = np.unique(owners, return_inverse=True)
+            geometry[present] = shapely.multilinestrings(lines, indices=dense)
+        return gpd.GeoDataFrame(self.route_table.copy(), geometry=list(geometry),
+                                crs="EPSG:4326")
+
+    @functools.cached_property
+    def legs(self) -> Any:
+        """``leg_table`` as a GeoDataFrame (EPSG:4326): each drawn leg a LineString."""
+        import geopandas as gpd
+
+        drawn = self.leg_table[C.LEG_DRAWN].to_numpy(dtype=bool)
+        geometry = np.full(len(self.leg_table), None, dtype=object)
+        if drawn.any():
+            geometry[drawn] = self._lines(drawn)
+        return gpd.GeoDataFrame(self.leg_table.copy(), geometry=list(geometry), crs="EPSG:4326")
+
+    def _lines(self, drawn: npt.NDArray[np.bool_]) -> Any:
+        import shapely
+
+        start = self.leg_table[C.LEG_COORD_START].to_numpy()[drawn]
+        stop = self.leg_table[C.LEG_COORD_STOP].to_numpy()[drawn]
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(start, stop, strict=True)])
+        owner = np.repeat(np.arange(len(start)), stop - start)
+        return shapely.linestrings(self.coords[rows], indices=owner)
+
+    @functools.cached_property
+    def country_shapes(self) -> Any:
+        """Every country's polygon (GeoDataFrame: code, ISO3, name, geometry), parsed once."""
+        import geopandas as gpd
+        import shapely
+
+        codes = self.countries[C.COUNTRY_CODE].tolist()
+        geoms = [shapely.from_geojson(self.country_geojson[code]) for code in codes]
+        return gpd.GeoDataFrame(self.countries.copy(), geometry=geoms, crs="EPSG:4326")
+
+    def route_index(self, route_ids: Any) -> npt.NDArray[np.intp]:
+        """Positions in ``route_table`` of the given route ids (a column of another table)."""
+        ids = self.route_table[C.ROUTE_ID].to_numpy()
+        return np.searchsorted(ids, np.asarray(route_ids, dtype=object)).astype(np.intp)
+
+    def offsets(self, table: pd.DataFrame) -> npt.NDArray[np.intp]:
+        """Where each route's rows start in ``table`` (stages, leg_table or evidence), plus its
+        length: route ``i`` owns rows ``offsets[i]:offsets[i + 1]``."""
+        owners = self.route_index(table[C.ROUTE_ID])
+        return np.searchsorted(owners, np.arange(len(self.route_table) + 1)).astype(np.intp)
+
+    def country_name(self, code: str) -> str:
+        """The display name of a country by ISO3 or Natural Earth code (the code if unknown)."""
+        return self._country_names.get(code, code)
+
+    @functools.cached_property
+    def _country_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        rows = zip(self.countries[C.COUNTRY_CODE], self.countries[C.COUNTRY_ISO3],
+                   self.countries[C.COUNTRY_NAME], strict=True)
+        for code, iso3, name in rows:
+            names.setdefault(code, name)
+            if iso3:
+                names.setdefault(iso3, name)
+        return names
+
+    def commodity_ids(self) -> list[str]:
+        """The commodities that have routes, in display order."""
+        present = set(self.route_table[C.COMMODITY])
+        return [c for c in self.commodities[C.COMMODITY] if c in present]
+
+    def subset(self, commodity: str) -> Atlas:
+        """The atlas of one commodity's routes (places, hubs and tables cut to match)."""
+        keep = self.route_table[C.COMMODITY].to_numpy() == commodity
+        ids = set(self.route_table[C.ROUTE_ID][keep])
+        legs = self.leg_table[self.leg_table[C.ROUTE_ID].isin(ids)]
+        stages = self.stages[self.stages[C.ROUTE_ID].isin(ids)]
+        used = set(stages[C.STAGE_PLACE].dropna()) | set(legs[C.LEG_FROM_PLACE].dropna()) | set(
+            legs[C.LEG_TO_PLACE].dropna())
+        return Atlas(
+            route_table=self.route_table[keep].reset_index(drop=True),
+            stages=stages.reset_index(drop=True),
+            leg_table=legs.reset_index(drop=True),
+            evidence=self.evidence[self.evidence[C.ROUTE_ID].isin(ids)].reset_index(drop=True),
+            coords=self.coords,
+            places=self.places[self.places[C.PLACE_KEY].isin(used)].reset_index(drop=True),
+            hubs=self.hubs,
+            commodities=self.commodities,
+            reports=self.reports[self.reports[C.SOURCE_ID].isin(
+                set(self.route_table[C.SOURCE_ID][keep]))].reset_index(drop=True),
+            countries=self.countries,
+            country_geojson=self.country_geojson,
+        )
+
+    # -- invariants ---------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        """The promises renderers rely on, checked once (:class:`AtlasError` if broken)."""
+        problems: list[str] = []
+        ids = self.route_table[C.ROUTE_ID].tolist()
+        if ids != sorted(ids) or len(set(ids)) != len(ids):
+            problems.append("route ids are not unique and sorted")
+        known = set(ids)
+        for name, table, index in (("stages", self.stages, C.STAGE_INDEX),
+                                   ("legs", self.leg_table, C.LEG_INDEX),
+                                   ("evidence", self.evidence, C.EVIDENCE_INDEX)):
+            owners = table[C.ROUTE_ID].tolist()
+            if not set(owners) <= known:
+                problems.append(f"{name} name routes that are not in the route table")
+                continue
+            order = list(zip(self.route_index(owners).tolist(), table[index].tolist(), strict=True))
+            if order != sorted(order):
+                problems.append(f"{name} are not in route order and then in order along the route")
+        places = set(self.places[C.PLACE_KEY])
+        for column, table in ((C.STAGE_PLACE, self.stages), (C.LEG_FROM_PLACE, self.leg_table),
+                              (C.LEG_TO_PLACE, self.leg_table)):
+            missing = set(table[column].dropna()) - places
+            if missing:
+                problems.append(f"{column} keys not in the places table: {sorted(missing)[:5]}")
+        problems += self._check_legs()
+        if not set(self.route_table[C.COMMODITY]) <= set(self.commodities[C.COMMODITY]):
+            problems.append("routes of commodities the commodities table lacks")
+        if not set(self.route_table[C.SOURCE_ID]) <= set(self.reports[C.SOURCE_ID]):
+            problems.append("routes of reports the reports table lacks")
+        if problems:
+            raise AtlasError("the atlas is inconsistent: " + "; ".join(problems))
+
+    def _check_legs(self) -> list[str]:
+        legs = self.leg_table
+        start = legs[C.LEG_COORD_START].to_numpy()
+        stop = legs[C.LEG_COORD_STOP].to_numpy()
+        drawn = legs[C.LEG_DRAWN].to_numpy(dtype=bool)
+        out = []
+        if ((stop - start >= 2) != drawn).any():
+            out.append("a leg is drawn exactly when it has a line of two points or more")
+        if len(start) and (start.min() < 0 or stop.max() > len(self.coords)):
+            out.append("leg lines lie outside the coordinate array")
+        ends = legs[[C.LEG_FROM_PLACE, C.LEG_TO_PLACE]].notna().all(axis=1).to_numpy()
+        if (drawn & ~ends).any():
+            out.append("a drawn leg has an end that is not a place")
+        return out
+
+
+def leg_lines(atlas: Atlas, rows: Sequence[int] | None = None) -> list[Coords]:
+    """The drawn lines of ``atlas.leg_table`` (or of its ``rows``), as views into ``coords``."""
+    legs = atlas.leg_table
+    start = legs[C.LEG_COORD_START].to_numpy()
+    stop = legs[C.LEG_COORD_STOP].to_numpy()
+    picked = range(len(legs)) if rows is None else rows
+    return [atlas.coords[start[i]:stop[i]] for i in picked if stop[i] > start[i]]

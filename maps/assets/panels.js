@@ -1,0 +1,230 @@
+/* trafficking-route-mapper page script: the layer control, legend, search and context layers.
+ *
+ * Written for this project. The script is six files sharing the namespace window.TRM, inlined
+ * into the page in order: base.js, draw.js, hit.js, popup.js, panels.js, init.js. Page data
+ * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
+ * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
+ */
+(function (TRM) {
+  "use strict";
+
+  var el = TRM.el, collapsible = TRM.collapsible, evidenceBlock = TRM.evidenceBlock;
+  var RouteApp = TRM.RouteApp;
+
+  /* Layer control grouped by market category, with colour swatches and route counts. */
+  RouteApp.prototype.addControl = function () {
+    var self = this, data = this.model.data;
+    var Control = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var panel = collapsible("trm-control leaflet-bar", "Layers", "trm-control-body");
+        var outer = panel.outer, box = panel.box;
+        L.DomEvent.disableClickPropagation(outer);
+        L.DomEvent.disableScrollPropagation(outer);
+        if (self.map.getSize().x < 900) panel.head.click();
+        box.appendChild(el("div", "trm-title", data.title));
+        data.categories.forEach(function (cat) {
+          var members = [];
+          self.model.commodities.forEach(function (c, i) { if (c.category === cat) members.push(i); });
+          if (!members.length) return;
+          var group = el("fieldset", "trm-group");
+          group.setAttribute("data-category", cat);
+          group.appendChild(el("legend", null, cat));
+          members.forEach(function (i) {
+            var c = self.model.commodities[i], label = el("label", "trm-layer");
+            var box2 = el("input");
+            box2.type = "checkbox";
+            box2.checked = true;
+            box2.setAttribute("data-commodity", c.id);
+            box2.addEventListener("change", function () {
+              if (box2.checked) self.map.addLayer(self.layers[i]);
+              else self.map.removeLayer(self.layers[i]);
+              self.refreshHighlight();
+            });
+            var swatch = el("span", "trm-swatch");
+            swatch.style.background = c.colour;
+            label.appendChild(box2);
+            label.appendChild(swatch);
+            label.appendChild(el("span", "trm-name", c.label));
+            label.appendChild(el("span", "trm-count", c.count === c.drawn ? "(" + c.count + ")" : "(" + c.drawn + " of " + c.count + " drawn)"));
+            if (c.page) {
+              var link = el("a", "trm-page", "page");
+              link.href = c.page;
+              label.appendChild(link);
+            }
+            group.appendChild(label);
+          });
+          box.appendChild(group);
+        });
+        var extras = el("fieldset", "trm-group");
+        extras.appendChild(el("legend", null, "Context"));
+        [["regions", "Regions named by routes", self.regionLayer], ["hubs", "Hubs in " + data.reportingName, self.hubLayer]].forEach(function (row) {
+          if (!row[2]) return;
+          var label = el("label", "trm-layer"), input = el("input");
+          input.type = "checkbox";
+          input.checked = self.map.hasLayer(row[2]);
+          input.setAttribute("data-overlay", row[0]);
+          input.addEventListener("change", function () {
+            if (input.checked) self.map.addLayer(row[2]); else self.map.removeLayer(row[2]);
+          });
+          label.appendChild(input);
+          label.appendChild(el("span", "trm-name", row[1]));
+          extras.appendChild(label);
+        });
+        box.appendChild(extras);
+        if (data.index) {
+          var back = el("a", "trm-page", "← all commodities");
+          back.href = data.index;
+          box.appendChild(back);
+        }
+        return outer;
+      }
+    });
+    new Control().addTo(this.map);
+  };
+
+  RouteApp.prototype.addLegend = function () {
+    var data = this.model.data;
+    var Legend = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var panel = collapsible("trm-legend", "Legend", "trm-legend-body");
+        var outer = panel.outer, box = panel.box;
+        var rows = [
+          ["solid", "Stated by the report"],
+          ["dashed", "Inferred from another source (or a corridor's waypoints)"],
+          ["arrow", data.dense ? "Arrowheads: direction of the flow, shown for the route under the pointer (too many routes to show them all)" : "Arrowheads: direction of the flow, halfway along and at the end of each leg"],
+          ["ring", "Ring: the report does not say where the route begins or ends"],
+          ["hub", "Hub in " + data.reportingName + ": what passes through it"],
+          ["area", "Shaded area: a region stage (shown on hover), not a point"],
+          ["sea", "Leg by sea: follows shipping lanes where computed"]
+        ];
+        var colours = el("div", "trm-legend-colours");
+        data.commodities.forEach(function (c) {
+          var item = el("div", "trm-legend-colour");
+          var swatch = el("span", "trm-swatch");
+          swatch.style.background = c.colour;
+          item.appendChild(swatch);
+          item.appendChild(el("span", null, c.label));
+          item.title = c.market + " (" + c.category + ")";
+          colours.appendChild(item);
+        });
+        box.appendChild(colours);
+        rows.forEach(function (row) {
+          var line = el("div", "trm-legend-row");
+          line.appendChild(el("span", "trm-key trm-key-" + row[0]));
+          line.appendChild(el("span", null, row[1]));
+          box.appendChild(line);
+        });
+        box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (Paul Tol's colour-blind-safe palette); shades separate commodities of one market. Line width carries no meaning. Parallel lines: routes sharing a leg, drawn side by side."));
+        box.appendChild(el("div", "trm-legend-note", "Source: " + data.sources.join("; ")));
+        return outer;
+      }
+    });
+    new Legend().addTo(this.map);
+  };
+
+  RouteApp.prototype.addSearch = function () {
+    var self = this, data = this.model.data;
+    var Search = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var box = el("div", "trm-search leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var input = el("input");
+        input.type = "search";
+        input.placeholder = "Find a place or route";
+        input.setAttribute("aria-label", "Find a place or route");
+        var list = el("ul", "trm-results");
+        box.appendChild(input);
+        box.appendChild(list);
+        input.addEventListener("input", function () {
+          while (list.firstChild) list.removeChild(list.firstChild);
+          var q = input.value.trim().toLowerCase();
+          if (q.length < 2) return;
+          var hits = [];
+          data.places.forEach(function (p) {
+            if (p.name.toLowerCase().indexOf(q) >= 0) hits.push({ kind: "place", p: p });
+          });
+          self.model.routes.forEach(function (r) {
+            if ((r.label + " " + r.path + " " + r.id).toLowerCase().indexOf(q) >= 0) hits.push({ kind: "route", r: r });
+          });
+          hits.slice(0, 12).forEach(function (h) {
+            var li = el("li", "trm-result");
+            if (h.kind === "place") {
+              li.textContent = h.p.name + " (" + h.p.kind + ")";
+              li.addEventListener("click", function () { self.map.setView([h.p.lat, h.p.lon], Math.max(self.map.getZoom(), 5)); });
+            } else {
+              li.textContent = h.r.label;
+              li.setAttribute("data-route", h.r.id);
+              li.addEventListener("click", function () {
+                if (h.r.legs.length) {
+                  var b = L.latLngBounds([]);
+                  h.r.legs.forEach(function (leg) { for (var k = 0; k < leg.p.length; k += 2) b.extend([leg.p[k + 1], leg.p[k]]); });
+                  self.map.fitBounds(b, { padding: [40, 40] });
+                  self.openRoute(h.r);
+                } else if (h.r.anchor) {
+                  self.map.setView([h.r.anchor[1], h.r.anchor[0]], Math.max(self.map.getZoom(), 6));
+                  self.openRoute(h.r, L.latLng(h.r.anchor[1], h.r.anchor[0]));
+                }
+              });
+            }
+            list.appendChild(li);
+          });
+          if (!hits.length) list.appendChild(el("li", "trm-none", "No match"));
+        });
+        return box;
+      }
+    });
+    new Search().addTo(this.map);
+  };
+
+  RouteApp.prototype.addContext = function () {
+    var self = this, data = this.model.data;
+    var regionFeatures = Object.keys(data.regions).sort().map(function (k) { return data.regions[k]; });
+    if (regionFeatures.length) {
+      this.regionLayer = L.geoJSON({ type: "FeatureCollection", features: regionFeatures }, {
+        interactive: false,
+        style: function () { return { color: "#666", weight: 1, dashArray: "2 4", fill: false }; }
+      });
+    }
+    if (data.hubs.length) {
+      this.hubLayer = L.layerGroup();
+      data.hubs.forEach(function (h) {
+        var marker = L.circleMarker([h.lat, h.lon], {
+          radius: 7, color: "#222", weight: 2, fillColor: "#fff", fillOpacity: 1, pane: "markerPane"
+        });
+        marker.bindTooltip(function () {
+          return el("span", null, h.name + ": " + h.routes.length + " routes" + (h.notes.length ? ", " + h.notes.length + " notes" : ""));
+        });
+        marker.bindPopup(function () {
+          var box = el("div", "trm-popup trm-hub");
+          box.appendChild(el("h3", null, h.name));
+          h.notes.forEach(function (n) {
+            var note = el("div", "trm-hub-note");
+            if (n.commodities.length) note.appendChild(el("div", "trm-meta", n.commodities.join(", ")));
+            note.appendChild(el("div", null, n.summary));
+            n.evidence.forEach(function (ev) { note.appendChild(evidenceBlock(ev)); });
+            note.appendChild(el("div", "trm-source", "Source: " + n.title));
+            box.appendChild(note);
+          });
+          box.appendChild(el("div", "trm-meta", h.routes.length ? "What passes through (" + h.routes.length + " routes)" : "No coded route passes through this place."));
+          var ul = el("ul");
+          h.routes.forEach(function (i) {
+            var r = self.model.routes[i], li = el("li");
+            var a = el("a", null, r.label + " — " + r.path);
+            a.href = "#";
+            a.addEventListener("click", function (ev) { ev.preventDefault(); self.openRoute(r, r.legs.length ? null : L.latLng(h.lat, h.lon)); });
+            li.appendChild(a);
+            ul.appendChild(li);
+          });
+          box.appendChild(ul);
+          return box;
+        }, { maxWidth: 380, maxHeight: 360 });
+        marker.options.trmHub = h.name;
+        self.hubLayer.addLayer(marker);
+      });
+      this.hubLayer.addTo(this.map);
+    }
+  };})(window.TRM = window.TRM || {});

@@ -1,0 +1,127 @@
+/* trafficking-route-mapper page script: tooltips, popups and the pointer.
+ *
+ * Written for this project. The script is six files sharing the namespace window.TRM, inlined
+ * into the page in order: base.js, draw.js, hit.js, popup.js, panels.js, init.js. Page data
+ * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
+ * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
+ */
+(function (TRM) {
+  "use strict";
+
+  var el = TRM.el, evidenceBlock = TRM.evidenceBlock;
+  var RouteApp = TRM.RouteApp;
+
+  RouteApp.prototype.tooltipContent = function (r) {
+    var box = el("div", "trm-tooltip");
+    box.appendChild(el("strong", null, r.label));
+    box.appendChild(el("div", "trm-path", r.path));
+    return box;
+  };
+
+  /* Popup details of route i, from the block after the drawing script (read on first use). */
+  RouteApp.prototype.details = function (i) {
+    if (!this._details) {
+      var block = document.getElementById("trm-details");
+      if (!block || document.readyState === "loading") return null; // still being read
+      this._details = JSON.parse(block.textContent);
+    }
+    return this._details[i];
+  };
+
+  RouteApp.prototype.popupContent = function (r) {
+    var d = this.details(r.index);
+    if (!d) return this.pendingContent(r);
+    var c = this.model.commodities[r.c], box = el("div", "trm-popup");
+    var report = this.model.data.reports[r.s] || {};
+    box.setAttribute("data-route", r.id);
+    box.appendChild(el("h3", null, r.label));
+    box.appendChild(el("div", "trm-meta", c.label + " · " + c.market + " · " + c.category));
+    box.appendChild(el("div", "trm-meta", "Role of " + (this.model.data.reportingNames[d.reporting] || d.reporting) + ": " + d.role));
+    var ol = el("ol", "trm-stages");
+    d.stages.forEach(function (s) {
+      var li = el("li", s.stated ? "stated" : "inferred");
+      var line = s.name + " (" + s.kind + ", " + s.role + ")";
+      if (s.by) line += " — by " + s.by;
+      li.appendChild(el("span", null, line));
+      li.appendChild(el("span", "trm-flag", s.stated ? " stated" : (s.kind === "unstated" ? " not stated" : " inferred")));
+      if (s.note) li.appendChild(el("div", "trm-note", s.note));
+      if (s.source) li.appendChild(el("div", "trm-note", "Source: " + s.source));
+      ol.appendChild(li);
+    });
+    box.appendChild(ol);
+    if (d.legnotes.length) {
+      d.legnotes.forEach(function (n) { box.appendChild(el("div", "trm-note", n)); });
+    }
+    box.appendChild(el("h4", null, "Evidence"));
+    d.evidence.forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
+    var src = el("div", "trm-source");
+    src.appendChild(document.createTextNode("Source: "));
+    if (report.url && /^https?:\/\//.test(report.url)) {
+      var a = el("a", null, report.title);
+      a.href = report.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      src.appendChild(a);
+    } else {
+      src.appendChild(document.createTextNode(report.title || ""));
+    }
+    box.appendChild(src);
+    if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));
+    if (d.note) box.appendChild(el("div", "trm-note", d.note));
+    return box;
+  };
+
+  /* A popup opened before the page has been read to its end: label and path now, and the
+   * details as soon as they are there. */
+  RouteApp.prototype.pendingContent = function (r) {
+    var self = this, box = el("div", "trm-popup trm-pending");
+    box.setAttribute("data-route", r.id);
+    box.appendChild(el("h3", null, r.label));
+    box.appendChild(el("div", "trm-meta", r.path));
+    box.appendChild(el("div", "trm-note", "Loading the evidence…"));
+    document.addEventListener("DOMContentLoaded", function () {
+      if (self.popup && self.selected === r) self.popup.setContent(self.popupContent(r));
+    }, { once: true });
+    return box;
+  };
+
+  RouteApp.prototype.openRoute = function (r, latlng) {
+    this.selected = r;
+    this.highlight(r);
+    var at = latlng;
+    if (!at) {
+      var leg = r.legs[Math.floor(r.legs.length / 2)], mid = Math.floor(leg.p.length / 4) * 2;
+      at = L.latLng(leg.p[mid + 1], leg.p[mid]);
+    }
+    var self = this;
+    this.popup = L.popup({ maxWidth: 380, maxHeight: 420, autoPanPadding: [20, 20] })
+      .setLatLng(at).setContent(this.popupContent(r)).openOn(this.map);
+    this.popup.on("remove", function () { self.selected = null; self.refreshHighlight(); });
+  };
+
+  RouteApp.prototype.bindEvents = function () {
+    var self = this, map = this.map, pending = null, tip = L.tooltip({ sticky: true, direction: "top", offset: [0, -8], className: "trm-leaflet-tooltip" });
+    map.on("mousemove", function (e) {
+      pending = e;
+      if (self._raf) return;
+      self._raf = window.requestAnimationFrame(function () {
+        self._raf = null;
+        var ev = pending, r = self.routeAt(ev.containerPoint);
+        map.getContainer().style.cursor = r ? "pointer" : "";
+        if (r !== self.hover) {
+          self.hover = r;
+          if (!self.selected) self.highlight(r);
+          if (r) { tip.setContent(self.tooltipContent(r)); }
+          else map.closeTooltip(tip);
+        }
+        if (r) { tip.setLatLng(ev.latlng); if (!map.hasLayer(tip)) map.openTooltip(tip); }
+      });
+    });
+    map.on("mouseout", function () { self.hover = null; map.closeTooltip(tip); if (!self.selected) self.highlight(null); });
+    map.on("click", function (e) {
+      var r = self.routeAt(e.containerPoint);
+      if (r) self.openRoute(r, e.latlng);
+    });
+    map.on("moveend zoomend resize", function () { self._grid = null; self.refreshHighlight(); });
+    map.on("zoomstart", function () { if (self.hlCanvas) self.hlCanvas.style.display = "none"; });
+  };})(window.TRM = window.TRM || {});

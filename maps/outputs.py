@@ -1,0 +1,64 @@
+"""Write every output of an Atlas into a staging folder and swap it in whole (:mod:`maps.staging`).
+
+The outputs are independent steps (the GeoJSON and CSV exports, the GeoPackage, the HTML pages,
+each PNG), run side by side in worker processes when ``jobs`` > 1 (:mod:`geodata.parallel`):
+the files are the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.maps.staging import staged_output
+
+log = logging.getLogger(__name__)
+
+#: Up to this many routes, pages and exports are split into several steps each, sharing data
+#: prepared once; above, one step per kind prepares its own in its worker (at 10,000 routes,
+#: preparing in the parent first cost more than the finer steps saved).
+SPLIT_ROUTES = 2000
+
+
+def write_outputs(atlas: Atlas, out: Path, *, offline: bool = False, static: bool = True,
+                  jobs: int = 1, force: bool = False, inputs: Sequence[Path] = ()) -> list[Path]:
+    """Write the HTML maps, exports and (unless ``static`` is false) PNG maps of ``atlas`` to
+    ``out``, which is replaced whole, and only if it is a previous build (or ``force``):
+    :class:`~routes.errors.OutputRefusedError` otherwise, before anything is written.
+    ``inputs`` are the files the build read, which ``out`` must not hold. Returns the paths
+    written, sorted."""
+    from trafficking_route_mapper.geodata import parallel
+
+    with staged_output(out, force=force, inputs=inputs) as stage:
+        steps = output_steps(atlas, stage, offline=offline, static=static, jobs=jobs)
+        written = [path for paths in parallel.run([step for _, step in steps], jobs)
+                   for path in paths]
+    return sorted(Path(out) / p.relative_to(stage) for p in written)
+
+
+def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool,
+                 jobs: int) -> list[tuple[str, Callable[[], Iterable[Path]]]]:
+    """Every output of a build as independent steps, each named by what it writes
+    (``exports``, ``pages``, ``pngs``); the longest first, so the shorter ones fill in beside
+    them when :func:`geodata.parallel.run` runs them side by side."""
+    from trafficking_route_mapper.maps import export, pages
+
+    parts = jobs if len(atlas.route_table) <= SPLIT_ROUTES else 1
+    steps: list[tuple[str, Callable[[], Iterable[Path]]]] = [
+        *(("exports", step) for step in export.export_steps(atlas, folder, parts=parts)),
+        *(("pages", step) for step in pages.page_steps(atlas, folder, offline=offline,
+                                                       parts=parts)),
+    ]
+    if static:
+        from trafficking_route_mapper.maps import static as static_maps
+
+        steps += [("pngs", functools.partial(_one, step))
+                  for step in static_maps.png_steps(atlas, folder)]
+    return steps
+
+
+def _one(step: Callable[[], Path]) -> list[Path]:
+    return [step()]

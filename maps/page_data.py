@@ -1,0 +1,294 @@
+"""What a map page carries, made from the Atlas: route entries, lanes for shared legs, hubs,
+region outlines, the base map; the keys are described in :mod:`maps.page_keys`.
+
+Route entries are made once per build (:func:`prepare`) and shared by every page: the overview
+holds all of them, a commodity page its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.maps import style
+
+#: Coordinates in the page: 4 decimals (about 11 m) is far below a pixel at any zoom a
+#: route map is read at, and keeps the page smaller than the GeoJSON export.
+PAGE_PRECISION = 4
+#: Past this many routes a page is an atlas view: geodesic legs keep every 5th point (one per
+#: ~500 km, within ~1.4 px of the geodesic at zoom 2) and arrowheads are drawn for the hovered
+#: route only. Measured at 10,000 routes: page 41 -> 22 MB, drawn in 1.0 s instead of 2.1 s.
+DENSE_ROUTES = 2000
+DENSE_THINNING = 5
+#: Region and base-map polygons are context, drawn thin: coarser still.
+AREA_SIMPLIFY_DEGREES = 0.08
+AREA_PRECISION = 2
+#: The market categories, in display order.
+CATEGORIES: tuple[str, ...] = ("People", "Trade", "Environment", "Drugs")
+
+Bundle = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass
+class PageRoute:
+    """One route's page entry, prepared once per build and shared by every page."""
+
+    commodity: str
+    entry: dict[str, Any]  # what the page script reads, less lanes, commodity and report index
+    bundles: list[Bundle]  # per drawn leg: its two ends, rounded, in a canonical order
+    places: list[str]  # place keys of the route's stages
+    report: tuple[str, str | None]  # the source report's title and URL (one table per page)
+
+
+def thinning(routes: int) -> int:
+    """Keep every how-many-th point of a geodesic leg in a build of ``routes`` routes."""
+    return DENSE_THINNING if routes > DENSE_ROUTES else 1
+
+
+def _thinned(points: Any, step: int) -> Any:
+    """Every ``step``-th point of a leg, its last included, flat: [lon, lat, lon, lat, ...].
+
+    A numpy array: orjson writes it without a Python float object per coordinate.
+    """
+    if step > 1 and len(points) > 2:
+        points = np.concatenate((points[:-1:step], points[-1:]))
+    return points.ravel()
+
+
+#: Keys of a stage object that are always written; the others only when set (30,000 stages
+#: of an atlas carry ~1 MB of nulls).
+_STAGE_REQUIRED = frozenset({"name", "kind", "role", "stated"})
+
+
+def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
+    """Page entries of every route of ``atlas``, coordinates rounded in one vectorised pass.
+
+    Geodesic legs keep every ``thin``-th point (default: by the number of routes).
+    """
+    routes = atlas.route_table
+    if thin is None:
+        thin = thinning(len(routes))
+    coords = np.round(atlas.coords, PAGE_PRECISION) + 0.0
+    ends = np.round(coords, 2)
+    r = {k: routes[k].tolist() for k in (C.ROUTE_ID, C.LABEL, C.PATH, C.REPORTING_ROLE,
+                                         C.REPORTING_COUNTRY, C.ACTORS, C.NOTE, C.SOURCE_ID,
+                                         C.SOURCE_TITLE, C.SOURCE_URL, C.COMMODITY)}
+    st = {k: atlas.stages[k].tolist() for k in atlas.stages.columns}
+    lg = {k: atlas.leg_table[k].tolist() for k in atlas.leg_table.columns}
+    ev = {k: atlas.evidence[k].tolist() for k in atlas.evidence.columns}
+    stage_at, leg_at, evidence_at = (atlas.offsets(t).tolist()
+                                     for t in (atlas.stages, atlas.leg_table, atlas.evidence))
+    points = {key: [float(lon), float(lat)] for key, lon, lat in zip(
+        atlas.places[C.PLACE_KEY], atlas.places[C.PLACE_LON], atlas.places[C.PLACE_LAT],
+        strict=True)}
+    prepared = []
+    for i in range(len(routes)):
+        stage_rows = range(stage_at[i], stage_at[i + 1])
+        leg_rows = range(leg_at[i], leg_at[i + 1])
+        legs, bundles = [], []
+        for k in leg_rows:
+            if not lg[C.LEG_DRAWN][k]:
+                continue
+            lo, hi = lg[C.LEG_COORD_START][k], lg[C.LEG_COORD_STOP][k]
+            step = thin if lg[C.LEG_ROUTING][k] == "geodesic" else 1
+            legs.append({"p": _thinned(coords[lo:hi], step), "s": 1 if lg[C.LEG_STATED][k] else 0})
+            a = (float(ends[lo, 0]), float(ends[lo, 1]))
+            b = (float(ends[hi - 1, 0]), float(ends[hi - 1, 1]))
+            bundles.append((a, b) if a <= b else (b, a))
+        kinds = [st[C.STAGE_KIND][s] for s in stage_rows]
+        keys = [st[C.STAGE_PLACE][s] for s in stage_rows]
+        placed = [key for key in keys if key is not None]
+        entry = {
+            "id": r[C.ROUTE_ID][i],
+            "label": r[C.LABEL][i],
+            "path": r[C.PATH][i],
+            "legs": legs,
+            "open": [kinds[0] == "unstated", kinds[-1] == "unstated"],
+            "regions": [key for key, kind in zip(keys, kinds, strict=True) if kind == "region"],
+            "anchor": points[placed[0]] if placed else None,
+            "d": {
+                "stages": [_stage(st, s) for s in stage_rows],
+                "role": r[C.REPORTING_ROLE][i],
+                "reporting": r[C.REPORTING_COUNTRY][i],
+                # an item's source only where it is not the route's own report
+                "evidence": [_evidence(ev, e, r[C.SOURCE_ID][i])
+                             for e in range(evidence_at[i], evidence_at[i + 1])],
+                "actors": list(r[C.ACTORS][i]),
+                "note": r[C.NOTE][i],
+                "legnotes": [f"{lg[C.LEG_FROM][k]} → {lg[C.LEG_TO][k]}: {lg[C.LEG_NOTE][k]}"
+                             for k in leg_rows if lg[C.LEG_NOTE][k]],
+            },
+        }
+        url = r[C.SOURCE_URL][i]
+        prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, placed,
+                                  (str(r[C.SOURCE_TITLE][i]),
+                                   url if isinstance(url, str) and url else None)))
+    return prepared
+
+
+def _stage(st: dict[str, list[Any]], s: int) -> dict[str, Any]:
+    by = st[C.STAGE_BY][s]
+    item = {
+        "name": st[C.STAGE_NAME][s], "kind": st[C.STAGE_KIND][s], "role": st[C.STAGE_ROLE][s],
+        "stated": bool(st[C.STAGE_STATED][s]), "note": st[C.STAGE_NOTE][s],
+        "source": st[C.STAGE_SOURCE][s], "by": by if by and by != "unspecified" else None,
+    }
+    return {k: v for k, v in item.items() if v is not None or k in _STAGE_REQUIRED}
+
+
+def _evidence(ev: dict[str, list[Any]], e: int, own: str) -> dict[str, Any]:
+    item = {"section": ev[C.EVIDENCE_SECTION][e], "phrase": ev[C.EVIDENCE_PHRASE][e],
+            "summary": ev[C.EVIDENCE_SUMMARY][e]}
+    if ev[C.EVIDENCE_SOURCE][e] != own:
+        item["source"] = ev[C.EVIDENCE_SOURCE][e]
+    return item
+
+
+def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
+    """Side-by-side lane of every drawn leg that shares its two ends with other routes' legs.
+
+    Lanes are centred on the true line (offsets ..., -0.5, 0.5, ... or ..., -1, 0, 1, ...) and
+    ordered by route id, so a route keeps its side from build to build.
+    """
+    members: dict[Bundle, list[tuple[str, int, int]]] = defaultdict(list)
+    for r, route in enumerate(routes):
+        for k, key in enumerate(route.bundles):
+            members[key].append((route.entry["id"], r, k))
+    out = [[0.0] * len(route.bundles) for route in routes]
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        group.sort()
+        n = len(group)
+        for i, (_, r, k) in enumerate(group):
+            out[r][k] = i - (n - 1) / 2
+    return out
+
+
+def area_feature(name: str, geom: Any) -> dict[str, Any]:
+    """A coarse outline for context: simplified, rounded, without topology repair (cheap)."""
+    import shapely
+
+    simple = shapely.simplify(geom, AREA_SIMPLIFY_DEGREES, preserve_topology=False)
+    simple = shapely.transform(simple, lambda xy: np.round(xy, AREA_PRECISION))
+    return {"type": "Feature", "properties": {"name": name},
+            "geometry": json.loads(shapely.to_geojson(simple))}
+
+
+def region_features(places: Any) -> dict[str, dict[str, Any]]:
+    """Outline of every region place, computed once per build and shared by all pages."""
+    return {row.place: area_feature(row.name, row.geometry)
+            for row in places.itertuples(index=False) if row.kind == "region"}
+
+
+def base_map(atlas: Atlas) -> dict[str, Any]:
+    """Every country's outline but Antarctica's (a white band at the bottom of every Mercator
+    map), for offline pages."""
+    shapes = atlas.country_shapes
+    features = [area_feature(name, geom) for code, name, geom in zip(
+        shapes[C.COUNTRY_CODE], shapes[C.COUNTRY_NAME], shapes.geometry, strict=True)
+        if code != "ATA"]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str, *,
+              pages: dict[str, str] | None = None, index: str | None = None,
+              areas: dict[str, dict[str, Any]] | None = None,
+              base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the page script needs, as plain JSON-able data (see :mod:`maps.page_keys`).
+
+    Hubs are every place of a reporting country a route uses, and the hubs the catalogues
+    declare with their own evidence (``atlas.hubs``).
+    """
+    areas = region_features(places) if areas is None else areas
+    order = list(atlas.commodities[C.COMMODITY])
+    commodity_ids = sorted({r.commodity for r in routes}, key=order.index)
+    commodity_index = {cid: i for i, cid in enumerate(commodity_ids)}
+    place_rows = {row.place: row for row in places.itertuples(index=False)}
+    reporting = sorted({r.entry["d"]["reporting"] for r in routes})
+    entries = []
+    regions: dict[str, Any] = {}
+    hub_routes: dict[str, list[int]] = defaultdict(list)
+    reports = sorted({route.report for route in routes}, key=lambda r: (r[0], r[1] or ""))
+    report_index = {report: i for i, report in enumerate(reports)}
+    for i, (route, offsets) in enumerate(zip(routes, lanes(routes), strict=True)):
+        legs = [{**leg, "o": lane} for leg, lane in zip(route.entry["legs"], offsets, strict=True)]
+        entries.append({**route.entry, "c": commodity_index[route.commodity], "legs": legs,
+                        "s": report_index[route.report]})
+        for key in route.entry["regions"]:
+            if key in areas:
+                regions[key] = areas[key]
+        for key in route.places:
+            if key in place_rows and _is_hub(place_rows[key], reporting):
+                hub_routes[key].append(i)
+    counts = Counter(r.commodity for r in routes)
+    drawn = Counter(r.commodity for r in routes if r.entry["legs"])
+    table = atlas.commodities.set_index(C.COMMODITY)
+    commodities = [{
+        "id": cid, "label": table.at[cid, C.COMMODITY_LABEL],
+        "market": table.at[cid, C.MARKET_LABEL], "category": table.at[cid, C.CATEGORY],
+        "colour": table.at[cid, C.COMMODITY_COLOUR], "count": counts[cid], "drawn": drawn[cid],
+        "page": (pages or {}).get(cid),
+    } for cid in commodity_ids]
+    labels = dict(zip(table.index, table[C.COMMODITY_LABEL], strict=True))
+    return {
+        "title": title,
+        "categories": list(CATEGORIES),
+        "commodities": commodities,
+        "routes": entries,
+        "regions": regions,
+        "hubs": _hubs(hub_routes, place_rows, atlas.hubs, set(commodity_ids), labels),
+        "places": [{"name": r.name, "kind": r.kind, "lon": r.lon, "lat": r.lat}
+                   for r in places.itertuples(index=False)],
+        "reporting": ", ".join(reporting),
+        "reportingNames": {code: atlas.country_name(code) for code in reporting},
+        "reportingName": ", ".join(atlas.country_name(code) for code in reporting),
+        "reports": [{"title": title, "url": url} for title, url in reports],
+        "sources": [f"{title} ({url})" if url else title for title, url in reports],
+        "width": style.line_width(sum(1 for r in routes if r.entry["legs"])),
+        "dense": len(routes) > DENSE_ROUTES,
+        "bounds": _bounds(routes),
+        "base": base,
+        "index": index,
+    }
+
+
+def _hubs(hub_routes: dict[str, list[int]], place_rows: dict[str, Any], declared: Any,
+          shown: set[str], labels: dict[str, str]) -> list[dict[str, Any]]:
+    hubs: dict[str, dict[str, Any]] = {}
+    for key in hub_routes:
+        place = place_rows[key]
+        hubs[key] = {"name": place.name, "kind": place.kind, "lon": place.lon, "lat": place.lat,
+                     "notes": []}
+    for hub in declared.itertuples(index=False):
+        if hub.commodities and not set(hub.commodities) & shown:
+            continue
+        entry = hubs.setdefault(hub.place, {"name": hub.name, "kind": hub.kind,
+                                            "lon": hub.lon, "lat": hub.lat, "notes": []})
+        entry["notes"].append({
+            "summary": hub.summary, "evidence": hub.evidence, "title": hub.source_title,
+            "commodities": [labels[c] for c in hub.commodities],
+        })
+    return [{**hubs[key], "routes": sorted(set(hub_routes.get(key, [])))} for key in sorted(hubs)]
+
+
+def _is_hub(place: Any, reporting: list[str]) -> bool:
+    """A place of the reporting country: the country itself, its cities and ports."""
+    return bool(set(place.iso3) & set(reporting)) and place.kind in {"country", "city", "port"}
+
+
+def _bounds(routes: Sequence[PageRoute]) -> list[list[float]] | None:
+    flat = [leg["p"] for route in routes for leg in route.entry["legs"]]
+    if not flat:
+        return None
+    points = np.concatenate(flat).reshape(-1, 2)
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
+    return [[round(float(south), 3), round(float(west), 3)],
+            [round(float(north), 3), round(float(east), 3)]]

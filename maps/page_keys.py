@@ -1,0 +1,85 @@
+"""The data a map page carries, key by key: the one description of what the Python writes
+(:mod:`maps.page_data`) and the page script reads (``assets/*.js``).
+
+A page holds two JSON blocks: ``trm-data`` (read before drawing) and ``trm-details`` (each
+route's popup details, one object per route in route order, read when the first popup opens).
+A test checks that the writer emits exactly these keys and that the script reads each of them.
+"""
+
+from __future__ import annotations
+
+#: ``trm-data``: the page.
+PAGE: dict[str, str] = {
+    "title": "the page's title (the reports' titles)",
+    "categories": "market categories in display order (People, Trade, Environment, Drugs)",
+    "commodities": "the page's commodities in display order: COMMODITY objects",
+    "routes": "every route of the page, in route-id order: ROUTE objects",
+    "regions": "place key -> GeoJSON Feature of a region's simplified outline, for the regions "
+               "the routes name",
+    "hubs": "places of the reporting countries with what passes through them: HUB objects",
+    "places": "every place the routes use, for the search box: {name, kind, lon, lat}",
+    "reporting": "the reporting countries' codes, comma-separated",
+    "reportingNames": "reporting country code -> display name",
+    "reportingName": "the reporting countries' names, comma-separated",
+    "reports": "the source reports, {title, url}; a route refers to one by index (ROUTE.s)",
+    "sources": "each report as one line of text for the legend: 'title (url)'",
+    "width": "line width in CSS pixels (thinner for larger pages)",
+    "dense": "true past maps.page_data.DENSE_ROUTES routes: arrowheads on hover only",
+    "bounds": "[[south, west], [north, east]] of every drawn line, or null",
+    "base": "offline pages: a FeatureCollection of simplified country outlines; else null",
+    "index": "on a commodity page, the link back to the overview; else null",
+}
+
+#: One entry of PAGE["commodities"].
+COMMODITY: dict[str, str] = {
+    "id": "commodity id",
+    "label": "commodity label",
+    "market": "the market's label",
+    "category": "the market's category",
+    "colour": "line colour, #RRGGBB",
+    "count": "routes of this commodity on the page",
+    "drawn": "how many of them have a line",
+    "page": "link to the commodity's own page, or null",
+}
+
+#: One entry of PAGE["routes"].
+ROUTE: dict[str, str] = {
+    "id": "route id",
+    "label": "route label",
+    "path": "'Morocco → Spain → France → Belgium'",
+    "legs": "drawn legs in order: LEG objects",
+    "open": "[origin not stated, destination not stated]",
+    "regions": "place keys of the region stages (shaded on hover)",
+    "anchor": "[lon, lat] of the first stated place (a route without a line is opened there)",
+    "c": "index into PAGE['commodities']",
+    "s": "index into PAGE['reports']",
+}
+
+#: One entry of ROUTE["legs"].
+LEG: dict[str, str] = {
+    "p": "the line, flat [lon, lat, lon, lat, ...], longitudes continuous along the route",
+    "s": "1 if stated by the report, 0 if inferred (drawn dashed)",
+    "o": "lane: sideways offset in line widths where routes share the leg's two ends",
+}
+
+#: One entry of ``trm-details``.
+DETAILS: dict[str, str] = {
+    "stages": "the stages in order: {name, kind, role, stated, and where set: note, source, "
+              "by (mode of the leg arriving)}",
+    "role": "the reporting country's role on the route",
+    "reporting": "the reporting country's code",
+    "evidence": "{section, phrase, summary, and source where it is not the route's report}",
+    "actors": "actors as the report names them",
+    "note": "the route's note, or null",
+    "legnotes": "'from → to: note' for legs with a note (how a sea leg was drawn)",
+}
+
+#: One entry of PAGE["hubs"].
+HUB: dict[str, str] = {
+    "name": "the place's name",
+    "kind": "country, city or port",
+    "lon": "longitude",
+    "lat": "latitude",
+    "notes": "what the reports say of the place: {summary, evidence, title, commodities}",
+    "routes": "indexes into PAGE['routes'] of the routes through the place",
+}
