@@ -17,8 +17,14 @@ corridor. What it draws from, and why:
 * **evidence**: 1-3 items per route, a section heading, a verbatim-looking phrase of 10-20
   words (the loader's limit is 20) and a summary of 15-25 words; actors on 40% of routes.
 
-The output depends only on ``n``, ``seed`` and the built-in gazetteer: the same arguments give
-the same bytes. Every string is written double-quoted (JSON escapes are valid YAML), so no
+Two shapes (:data:`SHAPES`): ``light`` is the above; ``heavy`` stresses what costs most for
+real atlases: 2-6 stages, a quarter of stages regions, 10% of legs by sea between ports that
+are mostly *not* in the built-in table of sea paths (250 ports of searoute's own list, declared
+by the catalogue, so every such leg is searched), and a third of stages drawn from a pool of 40
+places, so many legs are shared by several routes.
+
+The output depends only on ``n``, ``seed``, the shape and the built-in gazetteer: the same
+arguments give the same bytes. Every string is written double-quoted (JSON escapes are valid YAML), so no
 value can be read as a number, a boolean or a date; the ``sha256`` in particular.
 """
 
@@ -55,6 +61,31 @@ KIND_WEIGHTS: tuple[tuple[PlaceKind, float], ...] = (
     ("country", 0.72), ("region", 0.16), ("city", 0.06), ("port", 0.05), ("corridor", 0.01),
 )
 REPORTING_COUNTRY = "Belgium"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a synthetic catalogue is drawn (see the module docstring)."""
+
+    name: str
+    sea_share: float
+    stage_counts: tuple[tuple[int, float], ...]
+    kind_weights: tuple[tuple[PlaceKind, float], ...]
+    #: ports of searoute's list declared by the catalogue, and used at both ends of sea legs
+    declared_ports: int = 0
+    #: share of stages drawn from a small pool of places (legs shared by many routes)
+    pooled_share: float = 0.0
+    pool_size: int = 40
+
+
+SHAPES: dict[str, Shape] = {
+    "light": Shape("light", SEA_SHARE, STAGE_COUNTS, KIND_WEIGHTS),
+    "heavy": Shape("heavy", 0.10,
+                   ((2, 0.2), (3, 0.3), (4, 0.25), (5, 0.15), (6, 0.1)),
+                   (("country", 0.57), ("region", 0.25), ("city", 0.06), ("port", 0.10),
+                    ("corridor", 0.02)),
+                   declared_ports=250, pooled_share=0.33),
+}
 REPORTING_SHARE = 0.3
 UNSTATED_SHARE = 0.03
 INFERRED_SHARE = 0.05
@@ -122,17 +153,64 @@ class _Pools:
     by_kind: dict[str, list[Place]]
     reporting: Place
     gazetteer: Gazetteer
+    shape: Shape
+    ports: list[dict[str, object]]  # declared ports, as catalogue entries
+    port_places: list[Place]
+    pooled: list[Place]
 
 
-def _pools(gaz: Gazetteer) -> _Pools:
+def _pools(gaz: Gazetteer, shape: Shape, rng: random.Random) -> _Pools:
     """Places whose display name resolves back to them (a few Natural Earth names are shared)."""
     by_kind: dict[str, list[Place]] = {}
-    for kind, _ in KIND_WEIGHTS:
+    for kind, _ in shape.kind_weights:
         places = [p for p in gaz.places(kind)
                   if gaz.resolve(p.name).key == p.key and p.key != "country:ATA"
                   and not _MOJIBAKE.search(p.name)]
         by_kind[kind] = places
-    return _Pools(by_kind, gaz.resolve(REPORTING_COUNTRY), gaz)
+    ports, port_places = _declared_ports(gaz, shape.declared_ports, rng)
+    everything = [p for kind in ("country", "region", "city", "port") for p in by_kind[kind]]
+    pooled = rng.sample(everything, min(shape.pool_size, len(everything))) if shape.pooled_share else []
+    return _Pools(by_kind, gaz.resolve(REPORTING_COUNTRY), gaz, shape, ports, port_places, pooled)
+
+
+def _declared_ports(gaz: Gazetteer, count: int,
+                    rng: random.Random) -> tuple[list[dict[str, object]], list[Place]]:
+    """``count`` ports of searoute's list that a catalogue can declare: the country resolves,
+    the point lies inside it (the loader checks, to 0.1 degree), the code is new."""
+    if not count:
+        return [], []
+    import searoute
+    import shapely
+
+    from trafficking_route_mapper.geodata import places
+
+    features = json.loads((Path(searoute.__file__).with_name("data") / "ports.geojson")
+                          .read_text(encoding="utf-8"))["features"]
+    rng.shuffle(features)
+    taken = {p.locode for p in gaz.places("port")} | {p.locode for p in gaz.places("city")}
+    entries: list[dict[str, object]] = []
+    out: list[Place] = []
+    for feature in features:
+        props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
+        code, country = props.get("port"), props.get("cty")
+        if not code or code in taken or not re.fullmatch(r"[A-Z]{2}[A-Z2-9]{3}", code):
+            continue
+        if not country or country not in gaz or gaz.resolve(country).kind != "country":
+            continue
+        owner = gaz.resolve(country)
+        if gaz.country_shape(owner.members[0]).distance(shapely.Point(lon, lat)) > 0.05:
+            continue
+        name = f"Port {props['name']} ({code})"
+        if name in gaz:
+            continue
+        taken.add(code)
+        entries.append({"kind": "port", "name": name, "country": owner.name, "lon": lon,
+                        "lat": lat, "locode": code, "source": "searoute's list of ports"})
+        out.append(places.point_place(gaz, name, "port", owner.name, (lon, lat), "searoute",
+                                      code))
+        if len(out) == count:
+            break
+    return entries, out
 
 
 _K = TypeVar("_K")
@@ -160,25 +238,38 @@ def _fits(place: Place, before: Place | None, used: set[str]) -> bool:
 
 
 def _pick_place(rng: random.Random, pools: _Pools, before: Place | None,
-                used: set[str]) -> Place:
+                used: set[str], at_sea: bool = False) -> Place:
     while True:
-        kind = _weighted(rng, KIND_WEIGHTS)
-        place = rng.choice(pools.by_kind[kind])
+        if at_sea and pools.port_places:
+            place = rng.choice(pools.port_places)
+        elif pools.pooled and rng.random() < pools.shape.pooled_share:
+            place = rng.choice(pools.pooled)
+        else:
+            kind = _weighted(rng, pools.shape.kind_weights)
+            place = rng.choice(pools.by_kind[kind])
         if _fits(place, before, used):
             return place
 
 
-def _stages(rng: random.Random, pools: _Pools) -> list[Place | None]:
-    """Places of one route in order; None marks an unstated end."""
-    count = _weighted(rng, STAGE_COUNTS)
+def _modes(rng: random.Random, pools: _Pools, count: int) -> list[str]:
+    """The mode of the leg arriving at each stage (the first has none)."""
+    return ["unspecified"] + ["sea" if rng.random() < pools.shape.sea_share
+                              else _weighted(rng, LAND_MODES) for _ in range(count - 1)]
+
+
+def _stages(rng: random.Random, pools: _Pools, modes: Sequence[str]) -> list[Place | None]:
+    """Places of one route in order; None marks an unstated end. In the heavy shape both ends
+    of a sea leg are declared ports."""
+    count = len(modes)
     places: list[Place | None] = []
     used: set[str] = set()
     before: Place | None = None
     reporting_at = rng.randrange(count) if rng.random() < REPORTING_SHARE else -1
     for i in range(count):
-        place = pools.reporting if i == reporting_at else None
+        at_sea = modes[i] == "sea" or (i + 1 < count and modes[i + 1] == "sea")
+        place = pools.reporting if i == reporting_at and not at_sea else None
         if place is None or not _fits(place, before, used):
-            place = _pick_place(rng, pools, before, used | {pools.reporting.key})
+            place = _pick_place(rng, pools, before, used | {pools.reporting.key}, at_sea)
         places.append(place)
         used.add(place.key)
         before = place
@@ -228,14 +319,12 @@ def _route_id(index: int, commodity: str, places: Sequence[Place | None]) -> str
 
 def _route_lines(rng: random.Random, pools: _Pools, index: int, commodity: Commodity,
                  flow: str) -> list[str]:
-    places = _stages(rng, pools)
+    modes = _modes(rng, pools, _weighted(rng, pools.shape.stage_counts))
+    places = _stages(rng, pools, modes)
     last = len(places) - 1
     named = [p.name if p is not None else
              "an unstated origin" if i == 0 else "an unstated destination"
              for i, p in enumerate(places)]
-    modes = ["unspecified"] + [
-        "sea" if rng.random() < SEA_SHARE else _weighted(rng, LAND_MODES) for _ in places[1:]
-    ]
     if pools.reporting in places:
         at = places.index(pools.reporting)
         role = "source" if at == 0 else "destination" if at == last else "transit"
@@ -280,21 +369,22 @@ def _route_lines(rng: random.Random, pools: _Pools, index: int, commodity: Commo
     return lines
 
 
-def catalogue_text(n: int, seed: int, gaz: Gazetteer | None = None) -> str:
+def catalogue_text(n: int, seed: int, gaz: Gazetteer | None = None,
+                   shape: str = "light") -> str:
     """The YAML text of a synthetic catalogue of ``n`` routes (see the module docstring)."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     rng = random.Random(seed)
-    pools = _pools(gaz if gaz is not None else builtin())
+    pools = _pools(gaz if gaz is not None else builtin(), SHAPES[shape], rng)
     order = list(COMMODITIES.values())
     rng.shuffle(order)
-    digest = hashlib.sha256(f"synthetic-atlas:{n}:{seed}".encode()).hexdigest()
+    digest = hashlib.sha256(f"synthetic-{shape}:{n}:{seed}".encode()).hexdigest()
     lines = [
-        f"# Synthetic catalogue for benchmarks/run.py: {n} routes, seed {seed}. Generated by",
+        f"# Synthetic catalogue for benchmarks/run.py: {n} routes, {shape} shape, seed {seed}. By",
         "# benchmarks/synthetic.py over real gazetteer places; the routes and texts are made up.",
         "source:",
-        f"  id: synthetic-atlas-n{n}-s{seed}",
-        f"  title: {_q(f'Synthetic atlas catalogue ({n} routes, seed {seed})')}",
+        f"  id: synthetic-{shape}-n{n}-s{seed}",
+        f"  title: {_q(f'Synthetic atlas catalogue ({shape}, {n} routes, seed {seed})')}",
         f"  publisher: {_q('trafficking-route-mapper benchmarks')}",
         f"  edition: {_q('1')}",
         "  year: 2024",
@@ -302,8 +392,16 @@ def catalogue_text(n: int, seed: int, gaz: Gazetteer | None = None) -> str:
         f"  sha256: {_q(digest)}",
         f"  reporting_country: {_q(REPORTING_COUNTRY)}",
         "",
-        "routes:",
     ]
+    if pools.ports:
+        lines.append("places:")
+        for port in pools.ports:
+            lines += [f"- kind: {port['kind']}", f"  name: {_q(str(port['name']))}",
+                      f"  country: {_q(str(port['country']))}", f"  lon: {port['lon']}",
+                      f"  lat: {port['lat']}", f"  locode: {port['locode']}",
+                      f"  source: {_q(str(port['source']))}"]
+        lines.append("")
+    lines.append("routes:")
     flow_left = 0
     flow = ""
     for i in range(n):
@@ -316,10 +414,10 @@ def catalogue_text(n: int, seed: int, gaz: Gazetteer | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_catalogue(path: Path, n: int, seed: int) -> Path:
+def write_catalogue(path: Path, n: int, seed: int, shape: str = "light") -> Path:
     """Write a synthetic catalogue of ``n`` routes to ``path`` (folders created) and return it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(catalogue_text(n, seed), encoding="utf-8")
-    log.info("wrote a synthetic catalogue of %d routes (seed %d) to %s", n, seed, path)
+    path.write_text(catalogue_text(n, seed, shape=shape), encoding="utf-8")
+    log.info("wrote a synthetic %s catalogue of %d routes (seed %d) to %s", shape, n, seed, path)
     return path

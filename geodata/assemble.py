@@ -30,7 +30,14 @@ from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import PRECISION, Atlas, Coords, Point
 from trafficking_route_mapper.geodata.datafiles import load_countries
 from trafficking_route_mapper.geodata.gazetteer import Place
-from trafficking_route_mapper.geodata.geometry import MAX_SEGMENT_KM, geodesic, geodesics, unwrap
+from trafficking_route_mapper.geodata.geometry import (
+    CHUNK_POINTS,
+    MAX_SEGMENT_KM,
+    fill_geodesics,
+    geodesic,
+    geodesic_sizes,
+    unwrap,
+)
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute
 from trafficking_route_mapper.geodata.seaways import SeaRouter
 from trafficking_route_mapper.routes import commodities
@@ -253,32 +260,61 @@ def _coordinates(t: _Tables, ordered: Sequence[ResolvedRoute],
     """Every drawn leg's points in one array, longitudes continuous along each whole route,
     rounded; and each leg row's [start, stop) in it.
 
-    Vectorised over every point of the build: steps between consecutive points are wrapped
-    into [-180, 180) and summed from each route's first point (what ``numpy.unwrap`` does per
-    leg, without 20,000 calls).
+    The array is allocated once and filled in place: sea legs copied in, geodesics computed
+    into it a chunk at a time (:func:`geodata.geometry.fill_geodesics`), then longitudes made
+    continuous route by route, vectorised over a chunk of whole routes at a time (steps
+    between consecutive points wrapped into [-180, 180) and summed from each route's first
+    point: what ``numpy.unwrap`` does per leg, without 20,000 calls). Temporary memory stays a
+    few MB however many points there are.
     """
-    geo = geodesics(t.starts, t.ends, max_segment_km)
-    arrays = [geo[line] if isinstance(line, int) else line
-              for line in t.lines if line is not None]
-    lengths = np.array([len(a) for a in arrays], dtype=np.intp)
     sizes = np.zeros(len(t.lines), dtype=np.intp)
-    sizes[[i for i, line in enumerate(t.lines) if line is not None]] = lengths
+    geo = geodesic_sizes(t.starts, t.ends, max_segment_km) if t.starts else None
+    geo_legs = np.zeros(len(t.starts), dtype=np.intp)  # leg row of each geodesic
+    for i, line in enumerate(t.lines):
+        if isinstance(line, int):
+            assert geo is not None
+            sizes[i] = geo[2][line]
+            geo_legs[line] = i
+        elif line is not None:
+            sizes[i] = len(line)
     stop = np.cumsum(sizes)
-    bounds = np.column_stack((stop - sizes, stop))
-    if not arrays:
-        return np.empty((0, 2)), bounds
-    points = np.concatenate(arrays).astype(float)
+    start = stop - sizes
+    bounds = np.column_stack((start, stop))
+    coords = np.empty((int(stop[-1]) if len(stop) else 0, 2))
+    for i, line in enumerate(t.lines):
+        if isinstance(line, np.ndarray):
+            coords[start[i]:stop[i]] = line
+    if geo is not None:
+        fill_geodesics(coords, start[geo_legs], t.starts, t.ends, geo)
     route_of = {rr.route.id: i for i, rr in enumerate(ordered)}
-    owner_of_leg = np.array([route_of[r] for r in t.legs[C.ROUTE_ID]], dtype=np.intp)
-    owner = np.repeat(owner_of_leg, sizes)
-    lon = points[:, 0]
-    first = np.r_[True, owner[1:] != owner[:-1]]
-    steps = np.r_[0.0, (np.diff(lon) + 180.0) % 360.0 - 180.0]
-    steps[first] = 0.0
-    total = np.cumsum(steps)
-    base = np.maximum.accumulate(np.where(first, np.arange(len(lon)), 0))
-    points[:, 0] = lon[base] + (total - total[base])
-    return np.round(points, PRECISION) + 0.0, bounds  # + 0.0 turns -0.0 into 0.0
+    owner = np.array([route_of[r] for r in t.legs[C.ROUTE_ID]], dtype=np.intp)
+    route_points = np.bincount(owner, weights=sizes, minlength=len(ordered)).astype(np.intp)
+    _unwrap_routes(coords, route_points)
+    np.round(coords, PRECISION, out=coords)
+    coords += 0.0  # turns -0.0 into 0.0
+    return coords, bounds
+
+
+def _unwrap_routes(coords: Coords, route_points: Any) -> None:
+    """Make longitudes continuous along each route (its points consecutive in ``coords``),
+    in place, for whole routes of about CHUNK_POINTS points at a time."""
+    ends = np.cumsum(route_points)
+    lo_route = 0
+    while lo_route < len(route_points):
+        lo = int(ends[lo_route - 1]) if lo_route else 0
+        hi_route = int(np.searchsorted(ends, lo + CHUNK_POINTS, side="right"))
+        hi_route = max(hi_route, lo_route + 1)
+        hi = int(ends[hi_route - 1])
+        if hi > lo:
+            owner = np.repeat(np.arange(lo_route, hi_route), route_points[lo_route:hi_route])
+            lon = coords[lo:hi, 0]
+            first = np.r_[True, owner[1:] != owner[:-1]]
+            steps = np.r_[0.0, (np.diff(lon) + 180.0) % 360.0 - 180.0]
+            steps[first] = 0.0
+            total = np.cumsum(steps)
+            base = np.maximum.accumulate(np.where(first, np.arange(len(lon)), 0))
+            coords[lo:hi, 0] = lon[base] + (total - total[base])
+        lo_route = hi_route
 
 
 def _places(routes: Sequence[ResolvedRoute]) -> Any:

@@ -33,33 +33,70 @@ def _geod() -> Any:
     return Geod(ellps="WGS84")
 
 
-def geodesics(
-    starts: Sequence[Point], ends: Sequence[Point], max_segment_km: float = MAX_SEGMENT_KM
-) -> list[Coords]:
-    """Points along the geodesic of each (start, end) pair, both ends included, as arrays.
-
-    The ends are the given points exactly; the points between are spaced evenly, at most
-    ``max_segment_km`` apart.
-    """
-    if not starts:
-        return []
+def geodesic_sizes(starts: Sequence[Point], ends: Sequence[Point],
+                   max_segment_km: float = MAX_SEGMENT_KM) -> tuple[Coords, Coords, Any]:
+    """Azimuth, length (m) and number of points (both ends included) of each leg's geodesic:
+    evenly spaced, at most ``max_segment_km`` apart."""
     geod = _geod()
     a = np.asarray(starts, dtype=float).reshape(-1, 2)
     b = np.asarray(ends, dtype=float).reshape(-1, 2)
     azimuth, _, dist = geod.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
     inner = np.maximum(np.ceil(dist / 1000.0 / max_segment_km).astype(np.int64) - 1, 0)
-    counts = inner + 2
-    leg = np.repeat(np.arange(len(a)), counts)
+    return np.asarray(azimuth), np.asarray(dist), inner + 2
+
+
+#: Points computed per pyproj call: bounds the temporary arrays (a dozen of this many floats).
+CHUNK_POINTS = 1 << 17
+
+
+def fill_geodesics(out: Coords, offsets: Any, starts: Sequence[Point], ends: Sequence[Point],
+                   sizes: tuple[Coords, Coords, Any]) -> None:
+    """Write each leg's geodesic points into ``out[offsets[i]:offsets[i] + counts[i]]``.
+
+    Vectorised with pyproj's ``fwd`` over many legs at a time, :data:`CHUNK_POINTS` points per
+    call, so memory stays small however many points a build has. The ends are the given
+    points exactly, not the forward solution's last-bit noise.
+    """
+    azimuth, dist, counts = sizes
+    if not len(counts):
+        return
+    geod = _geod()
+    a = np.asarray(starts, dtype=float).reshape(-1, 2)
+    b = np.asarray(ends, dtype=float).reshape(-1, 2)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    cum = np.cumsum(counts)
+    first = 0
+    while first < len(counts):
+        done = cum[first - 1] if first else 0
+        last = int(np.searchsorted(cum, done + CHUNK_POINTS, side="right"))
+        last = max(last, first + 1)
+        legs = np.arange(first, last)
+        n = counts[legs]
+        leg = np.repeat(legs, n)
+        local = np.concatenate(([0], np.cumsum(n)[:-1]))
+        step = np.arange(n.sum()) - np.repeat(local, n)  # 0 .. count-1 in each leg
+        fraction = step / np.repeat(n - 1, n)
+        lon, lat, _ = geod.fwd(a[leg, 0], a[leg, 1], azimuth[leg], fraction * dist[leg])
+        target = np.repeat(offsets[legs] - local, n) + np.arange(n.sum())
+        out[target, 0] = lon
+        out[target, 1] = lat
+        out[offsets[legs]] = a[legs]
+        out[offsets[legs] + n - 1] = b[legs]
+        first = last
+
+
+def geodesics(
+    starts: Sequence[Point], ends: Sequence[Point], max_segment_km: float = MAX_SEGMENT_KM
+) -> list[Coords]:
+    """Points along the geodesic of each (start, end) pair, both ends included, as arrays."""
+    if not starts:
+        return []
+    sizes = geodesic_sizes(starts, ends, max_segment_km)
+    counts = sizes[2]
     offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    step = np.arange(counts.sum()) - np.repeat(offsets, counts)  # 0 .. count-1 in each leg
-    fraction = step / np.repeat(counts - 1, counts)
-    lon, lat, _ = geod.fwd(a[leg, 0], a[leg, 1], np.repeat(azimuth, counts),
-                           fraction * np.repeat(dist, counts))
-    points = np.column_stack((lon, lat))
-    first, last = offsets, offsets + counts - 1
-    points[first] = a  # exact ends, not the forward solution's last-bit noise
-    points[last] = b
-    return np.split(points, offsets[1:])
+    out = np.empty((int(counts.sum()), 2))
+    fill_geodesics(out, offsets, starts, ends, sizes)
+    return np.split(out, offsets[1:])
 
 
 def geodesic(start: Point, end: Point, max_segment_km: float = MAX_SEGMENT_KM) -> list[Point]:

@@ -2,9 +2,11 @@
 
 A maritime leg drawn as a great circle crosses continents (Santos to Antwerp would cut through
 the bulge of Brazil, Guayaquil to Antwerp through Colombia), which misleads a reader of the map.
-Routing is delegated to the ``searoute`` package (Apache-2.0, by Gent Halili), a shortest-path
-search over a maritime network derived from Eurostat's MARNET/SeaRoute graph; this module does not
-route by itself. It only adds what the maps need on top of it:
+The lanes are those of the ``searoute`` package (Apache-2.0, by Gent Halili): its maritime network,
+derived from Eurostat's MARNET/SeaRoute graph, with its edge lengths, read from the package at run
+time. The shortest paths are searched here, all of a build at once, with scipy's compiled
+Dijkstra (:func:`search_many`) rather than searoute's own search in Python (16 ms a leg); the
+ends are snapped to the network's nearest node as searoute snaps them. On top of that:
 
 * the leg starts and ends *exactly* at the caller's points (``searoute`` snaps both ends to the
   nearest network node, which may be tens of kilometres away, so straight connectors join them);
@@ -13,11 +15,10 @@ route by itself. It only adds what the maps need on top of it:
 * every failure surfaces as one exception type, :class:`SeaRoutingError`, so the caller can fall
   back to a geodesic and say so.
 
-``searoute`` is imported lazily, inside the routing function: importing it pulls in networkx and
-geojson, and its first route loads a 1.8 MB Python literal of ~9,700 nodes and ~32,000 edges and
-builds a k-d tree over them (roughly 0.1 s each, networkx being most of the import; measured by
-``benchmarks/sea_legs.py``). Code paths that never draw a sea leg (catalogue validation,
-``--help``) should not pay for that.
+The network (a 1.8 MB Python literal of ~9,700 nodes and ~32,000 directed edges, 0.24 s to
+read) and scipy (0.25 s to import) are loaded on the first search only: code paths that never
+search a leg (validation, ``--help``, the built-in catalogue, whose legs the table answers)
+never pay for them.
 
 Between two of the points where built-in places meet the lanes (gateway ports, ports, cities),
 the path is read from a table of shortest-path trees derived from the same network
@@ -34,7 +35,6 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,8 +62,9 @@ SEA_RESTRICTIONS: tuple[str, ...] = ("northwest", "bering")
 
 Key = tuple[Point, Point]
 
-#: Below this many distinct searches, starting worker processes costs more than it saves.
-PARALLEL_SEARCHES = 16
+#: From this many distinct searches, they are split over worker processes (below, starting
+#: workers costs more than it saves: a search is ~1.4 ms).
+PARALLEL_SEARCHES = 400
 
 
 class SeaRouter:
@@ -136,33 +137,24 @@ class SeaRouter:
                       and not (self._use_table and _table_path(*key)))
 
     def prefetch(self, pairs: Iterable[tuple[Point, Point]], jobs: int = 1) -> int:
-        """Search every leg of ``pairs`` that needs it now, in up to ``jobs`` worker processes
-        when there are :data:`PARALLEL_SEARCHES` or more; returns how many were searched. A
-        search that fails is left to :meth:`path`, which tries again and says why."""
+        """Search every leg of ``pairs`` that needs it now, all at once (:func:`search_many`),
+        in up to ``jobs`` worker processes when there are :data:`PARALLEL_SEARCHES` or more;
+        returns how many were searched. A leg with no path is left to :meth:`path`, which
+        tries again and says why."""
         from trafficking_route_mapper.geodata import parallel
 
         keys = self.unrouted(pairs)
-        if len(keys) < PARALLEL_SEARCHES or jobs < 2 or not parallel.can_fork():
+        if not keys:
             return 0
-        steps = [functools.partial(search_many, chunk) for chunk in parallel.chunks(keys, jobs)]
-        for results in parallel.run(steps, jobs):
+        workers = jobs if len(keys) >= PARALLEL_SEARCHES and parallel.can_fork() else 1
+        steps = [functools.partial(search_many, chunk) for chunk in parallel.chunks(keys, workers)]
+        for results in parallel.run(steps, workers):
             for key, nodes in results:
                 if nodes is not None:
                     self._paths[key] = nodes
-        log.info("routed %d sea legs in %d processes", len(keys), min(jobs, len(steps)))
+        log.info("routed %d sea legs (%d process%s)", len(keys), min(workers, len(steps)),
+                 "" if min(workers, len(steps)) == 1 else "es")
         return len(keys)
-
-
-def search_many(keys: Sequence[Key]) -> list[tuple[Key, tuple[Point, ...] | None]]:
-    """The network path of every key, or None where the search fails. Runs in any process:
-    the results are plain data."""
-    out: list[tuple[Key, tuple[Point, ...] | None]] = []
-    for key in keys:
-        try:
-            out.append((key, search(*key)))
-        except SeaRoutingError:
-            out.append((key, None))
-    return out
 
 
 def _routable(point: Point) -> bool:
@@ -207,26 +199,16 @@ def _drop_consecutive_duplicates(path: list[Point]) -> list[Point]:
     return kept
 
 
-# Search: searoute's A* (great-circle heuristic) rather than its bidirectional Dijkstra. Both
-# return a shortest path; A* expands fewer nodes: 369 distinct legs of the 10,000-route benchmark
-# took 2.35 s instead of 4.46 s, with not one path different (nor any of 60 random node pairs,
-# nor the built-in catalogue's outputs; measured on this machine). searoute
-# rounds edge weights to 0.1 km, so the heuristic can overestimate by that rounding: a path
-# could in principle differ from Dijkstra's where two lanes' lengths are within metres.
-# searoute's igraph backend gives identical paths 3.4 times faster per leg (1.9 ms against 6.5 ms,
-# 60 random pairs, measured here), but importing igraph costs 0.34 s: it pays off only past ~75
-# uncached sea legs in one build, so the default networkx backend is kept.
-
-
 # --- the table of paths between built-in ports --------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Table:
-    nodes: list[Point]  # network nodes, as searoute has them
+    nodes: Any  # (n, 2) float64: network nodes, as searoute has them
     node_of: dict[Point, int]  # endpoint key -> its snapped node
     preds: Any  # (roots, nodes) int16: predecessor on the shortest path from the root, or -1
     row_of: dict[int, int]  # root node -> row of preds
+    rounded: list[Point]  # each node's point rounded to PRECISION
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,12 +232,12 @@ def _table() -> _Table | None:
                   "not %s with %s: every sea leg is searched", *made_for, installed,
                   SEA_RESTRICTIONS)
         return None
-    nodes = [(float(x), float(y)) for x, y in arrays["nodes"].tolist()]
+    nodes = arrays["nodes"]
     node_of = {(float(x), float(y)): int(n)
                for (x, y), n in zip(arrays["endpoints"].tolist(),
                                     arrays["endpoint_nodes"].tolist(), strict=True)}
     row_of = {int(root): row for row, root in enumerate(arrays["roots"].tolist())}
-    return _Table(nodes, node_of, arrays["preds"], row_of)
+    return _Table(nodes, node_of, arrays["preds"], row_of, _rounded(nodes))
 
 
 def _table_path(origin: Point, destination: Point) -> tuple[Point, ...] | None:
@@ -270,72 +252,148 @@ def _table_path(origin: Point, destination: Point) -> tuple[Point, ...] | None:
     source, target = table.node_of.get(origin), table.node_of.get(destination)
     if source is None or target is None or source not in table.row_of:
         return None
-    preds = table.preds[table.row_of[source]]
+    path = _walk_back(table.preds[table.row_of[source]], source, target)
+    return None if path is None else _normalised(table.nodes, table.rounded, path)
+
+
+# --- searching many legs at once ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Network:
+    nodes: Any  # (n, 2) float64, sorted: the order of the table's nodes
+    graph: Any  # scipy CSR matrix of edge lengths (km), restricted passages left out
+    rounded: list[Point]  # each node's point rounded to PRECISION
+
+
+@functools.lru_cache(maxsize=1)
+def _network() -> _Network:
+    """searoute's network as a sparse matrix, read once from the installed package.
+
+    searoute's graph is its adjacency dictionary as given (``G._adj = edge_list``): each edge
+    u -> v with its own data, both directions listed. It is taken as it is (a directed matrix
+    of the same entries), less the edges of a restricted passage; explicit zero lengths (the
+    antimeridian seam) stay edges.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from searoute.data.marnet_dict import edge_list, node_list
+
+    nodes = sorted(node_list)
+    index = {node: i for i, node in enumerate(nodes)}
+    rows, cols, lengths = [], [], []
+    for u, targets in edge_list.items():
+        for v, data in targets.items():
+            if data.get("passage") in SEA_RESTRICTIONS:
+                continue
+            rows.append(index[u])
+            cols.append(index[v])
+            lengths.append(float(data["weight"]))
+    graph = csr_matrix((np.array(lengths), (np.array(rows), np.array(cols))),
+                       shape=(len(nodes), len(nodes)))
+    array = np.array(nodes, dtype=np.float64)
+    return _Network(array, graph, _rounded(array))
+
+
+def snap(points: Sequence[Point]) -> list[int]:
+    """The network node nearest each point, by planar distance in degrees (as searoute's k-d
+    tree snaps; a tie goes to the first node in sorted order)."""
+    import numpy as np
+
+    nodes = _network().nodes
+    out: list[int] = []
+    for chunk in range(0, len(points), 256):
+        p = np.asarray(points[chunk:chunk + 256], dtype=np.float64).reshape(-1, 2)
+        d = ((p[:, None, :] - nodes[None, :, :]) ** 2).sum(axis=2)
+        out += [int(i) for i in d.argmin(axis=1)]
+    return out
+
+
+#: Dijkstra runs per scipy call: bounds its (sources x nodes) result arrays (~5 MB).
+_SOURCES_PER_CALL = 64
+
+
+def search_many(keys: Sequence[Key]) -> list[tuple[Key, tuple[Point, ...] | None]]:
+    """The network path of every (origin, destination) key, or None where there is none.
+
+    Ends are snapped once per distinct point; one Dijkstra run from each distinct origin node
+    answers every leg that starts there (scipy's compiled search, ~1.4 ms a run over the whole
+    network). A leg's path depends on its two ends only, never on the other legs searched
+    with it. Runs in any process: the results are plain data.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    network = _network()
+    points = sorted({point for key in keys for point in key})
+    node_of = dict(zip(points, snap(points), strict=True))
+    wanted: dict[int, set[int]] = {}
+    for origin, destination in keys:
+        wanted.setdefault(node_of[origin], set()).add(node_of[destination])
+    paths: dict[tuple[int, int], list[int] | None] = {}
+    sources = sorted(wanted)
+    for lo in range(0, len(sources), _SOURCES_PER_CALL):
+        chunk = sources[lo:lo + _SOURCES_PER_CALL]
+        _, preds = dijkstra(network.graph, directed=True, indices=chunk, return_predecessors=True)
+        for row, source in enumerate(chunk):
+            for target in sorted(wanted[source]):
+                paths[(source, target)] = _walk_back(preds[row], source, target)
+    out: list[tuple[Key, tuple[Point, ...] | None]] = []
+    for key in keys:
+        nodes = paths[(node_of[key[0]], node_of[key[1]])]
+        out.append((key, None if nodes is None else
+                    _normalised(network.nodes, network.rounded, nodes)))
+    return out
+
+
+def _walk_back(preds: Any, source: int, target: int) -> list[int] | None:
     path = [target]
     while path[-1] != source:
         before = int(preds[path[-1]])
-        if before < 0 or len(path) > len(table.nodes):
-            return None  # unreachable: let searoute say why
+        if before < 0 or len(path) > len(preds):
+            return None  # unreachable
         path.append(before)
+    path.reverse()
+    return path
+
+
+def _normalised(nodes: Any, rounded: Sequence[Point], path: Sequence[int]) -> tuple[Point, ...]:
+    """A path's points as searoute gives them: each node within 180 degrees of longitude of
+    the one before (searoute's own normalisation), then rounded.
+
+    ``rounded`` holds every node's rounded point, made once per network (:func:`_rounded`);
+    only a path that crosses the antimeridian is walked point by point.
+    """
+    lon = nodes[path, 0]
+    if len(path) < 2 or not (abs(lon[1:] - lon[:-1]) > 180.0).any():
+        return tuple(rounded[i] for i in path)
     out: list[Point] = []
     previous: float | None = None
-    for i in reversed(path):
-        lon, lat = table.nodes[i]
+    for i in path:
+        x = float(nodes[i, 0])
         if previous is not None:
-            if previous - lon < -180.0:
-                lon -= 360.0
-            elif previous - lon > 180.0:
-                lon += 360.0
-        out.append((round(lon, PRECISION) + 0.0, round(lat, PRECISION) + 0.0))
-        previous = lon
+            if previous - x < -180.0:
+                x -= 360.0
+            elif previous - x > 180.0:
+                x += 360.0
+        out.append((round(x, PRECISION) + 0.0, rounded[i][1]))
+        previous = x
     return tuple(out)
 
 
+def _rounded(nodes: Any) -> list[Point]:
+    """Every node's point rounded to PRECISION (made once per network)."""
+    return [(round(float(x), PRECISION) + 0.0, round(float(y), PRECISION) + 0.0)
+            for x, y in nodes.tolist()]
+
+
 def search(origin: Point, destination: Point) -> tuple[Point, ...]:
-    """Return ``searoute``'s node path between the nodes nearest ``origin`` and ``destination``.
-
-    Each search walks a 10,000-node graph, so :class:`SeaRouter` remembers the results (an
-    immutable tuple, so no caller can corrupt them); failures are not remembered.
-
-    ``restrictions`` is always passed explicitly: ``searoute`` stores it on its module-wide
-    cached graph, so a call elsewhere with other restrictions (or with ``None``, which keeps the
-    previous ones) would otherwise leak into ours. That shared state also makes concurrent calls
-    with *different* restrictions from several threads unsafe; all calls from here agree.
-    """
+    """The network path between the nodes nearest ``origin`` and ``destination`` (see
+    :func:`search_many`); raises :class:`SeaRoutingError` where there is none."""
     try:
-        import searoute  # lazy: see the module docstring
-
-        # searoute reports "no path" (e.g. every lane blocked by restrictions) as a UserWarning
-        # plus an empty line; capture it so the reason ends up in our exception message instead
-        # of as a second, less specific warning next to the caller's own. (catch_warnings is
-        # process-wide state: with threads it could also swallow another thread's warning.)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            feature = searoute.searoute(
-                list(origin),
-                list(destination),
-                units="km",  # only affects the length property, which is not used here
-                # Connectors to the caller's exact points are added by sea_path, outside the
-                # cache, so one cache entry serves all inputs that round to the same key.
-                append_orig_dest=False,
-                # Do not re-target the ends to searoute's port list: the caller's points are
-                # the ports the reports name, not the nearest port searoute knows.
-                include_ports=False,
-                restrictions=list(SEA_RESTRICTIONS),
-                algorithm="astar",  # see the note above search()
-                backend="networkx",  # see the note above search() on igraph
-            )
-        coordinates = feature["geometry"]["coordinates"]
-        nodes = tuple(
-            (round(float(lon), PRECISION) + 0.0, round(float(lat), PRECISION) + 0.0)
-            for lon, lat in coordinates
-        )
-    except Exception as exc:  # any failure inside searoute, as promised by SeaRoutingError
-        raise SeaRoutingError(f"searoute raised {type(exc).__name__}: {exc}") from exc
-    if not nodes:
-        reasons = "; ".join(str(w.message) for w in caught) or "no reason given"
-        raise SeaRoutingError(f"searoute returned an empty path ({reasons})")
-    bad = sum(not (math.isfinite(lon) and math.isfinite(lat)) for lon, lat in nodes)
-    if bad:
-        raise SeaRoutingError(f"searoute returned {bad} non-finite point(s) out of {len(nodes)}")
+        ((_, nodes),) = search_many([(origin, destination)])
+    except Exception as exc:  # anything failing in the search: the caller falls back, loudly
+        raise SeaRoutingError(f"the sea-lane search failed: {type(exc).__name__}: {exc}") from exc
+    if nodes is None:
+        raise SeaRoutingError("no shipping lane joins the network points nearest the two ends "
+                              f"(passages {', '.join(SEA_RESTRICTIONS)} are closed)")
     return nodes

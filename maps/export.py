@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import PRECISION, Atlas, wrap_lon
 from trafficking_route_mapper.maps.antimeridian import export_parts
@@ -90,8 +92,8 @@ def write_exports(atlas: Atlas, folder: Path) -> list[Path]:
 
 def export_steps(atlas: Atlas, folder: Path, parts: int = 1) -> list[Callable[[], list[Path]]]:
     """:func:`write_exports` as independent steps (:mod:`geodata.parallel`): one, or with
-    ``parts`` >= 2 two of about equal cost (the GeoPackage; the GeoJSON and CSV files). Same
-    bytes either way."""
+    ``parts`` >= 2 two of about equal cost (the GeoPackage; the GeoJSON and CSV files), each
+    making the route records it writes. Same bytes either way."""
     from trafficking_route_mapper.maps import flows, geojson, gpkg
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -135,7 +137,7 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
     stage_at, leg_at, evidence_at = (atlas.offsets(t).tolist()
                                      for t in (atlas.stages, atlas.leg_table, atlas.evidence))
     places = _stage_places(atlas)
-    coords = atlas.coords
+    lines = _leg_lines(atlas)
     for i in range(len(atlas.route_table)):
         leg_rows = range(leg_at[i], leg_at[i + 1])
         nested = {
@@ -151,11 +153,26 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
             else nested[key] if key in nested else routes[key][i]
             for key in GEOJSON_PROPERTIES
         }
-        lines = [part for k in leg_rows if legs[C.LEG_DRAWN][k]
-                 for part in export_parts(coords[legs[C.LEG_COORD_START][k]:
-                                                 legs[C.LEG_COORD_STOP][k]])]
-        record[EXPORT_LINES] = lines or None
+        parts = [part for k in leg_rows if legs[C.LEG_DRAWN][k] for part in lines[k]]
+        record[EXPORT_LINES] = parts or None
         yield record
+
+
+def _leg_lines(atlas: Atlas) -> list[list[Any]]:
+    """Every leg's line as exported: a view of ``coords`` (already rounded), or, for the few
+    lines that leave [-180, 180], the parts of its split at the antimeridian."""
+    legs = atlas.leg_table
+    start = legs[C.LEG_COORD_START].to_numpy()
+    stop = legs[C.LEG_COORD_STOP].to_numpy()
+    coords = atlas.coords
+    outside = np.zeros(len(legs), dtype=bool)
+    if len(coords):
+        beyond = np.abs(coords[:, 0]) > 180.0
+        drawn = stop > start
+        counts = np.add.reduceat(beyond, start[drawn]) if drawn.any() else np.zeros(0, bool)
+        outside[drawn] = counts > 0
+    return [export_parts(coords[a:b]) if out else [coords[a:b]]
+            for a, b, out in zip(start.tolist(), stop.tolist(), outside.tolist(), strict=True)]
 
 
 def _stage(stages: dict[str, list[Any]], s: int,

@@ -12,8 +12,9 @@ trailing newline; missing values are ``null``, never ``NaN``. Same Atlas, same b
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,26 +36,28 @@ _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def write_geojsons(atlas: Atlas, folder: Path) -> list[Path]:
-    """``routes.geojson`` and one file per commodity, each feature serialised once.
+    """``routes.geojson`` and one file per commodity, written as the features are made.
 
-    Coordinates go from numpy to text without Python lists; only the serialised features are
-    kept until written.
+    Each feature is serialised once (coordinates from numpy to text without Python lists) and
+    written to both files at once: no file, nor the list of its features, is ever held whole
+    (55 MB at 10,000 routes).
     """
-    features: list[bytes] = []
-    by_commodity: dict[str, list[bytes]] = {}
-    for record in route_records(atlas):
-        feature = orjson.dumps(feature_of(record), option=orjson.OPT_SERIALIZE_NUMPY)
-        features.append(feature)
-        by_commodity.setdefault(record[C.COMMODITY], []).append(feature)
-    written = [_write(folder / ROUTES_GEOJSON, features)]
-    for commodity, subset in sorted(by_commodity.items()):
-        if not _SAFE_NAME.fullmatch(commodity):
-            raise ValueError(
-                f"commodity id {commodity!r} cannot name a file; expected lower-case letters, "
-                "digits and hyphens (the ids of routes.commodities)"
-            )
-        written.append(_write(folder / COMMODITY_FOLDER / f"{commodity}.geojson", subset))
-    return written
+    with contextlib.ExitStack() as files:
+        everything = files.enter_context(_Collection(folder / ROUTES_GEOJSON))
+        by_commodity: dict[str, _Collection] = {}
+        for record in route_records(atlas):
+            feature = orjson.dumps(feature_of(record), option=orjson.OPT_SERIALIZE_NUMPY)
+            everything.add(feature)
+            commodity = record[C.COMMODITY]
+            if commodity not in by_commodity:
+                if not _SAFE_NAME.fullmatch(commodity):
+                    raise ValueError(
+                        f"commodity id {commodity!r} cannot name a file; expected lower-case "
+                        "letters, digits and hyphens (the ids of routes.commodities)")
+                by_commodity[commodity] = files.enter_context(
+                    _Collection(folder / COMMODITY_FOLDER / f"{commodity}.geojson"))
+            by_commodity[commodity].add(feature)
+    return [everything.path, *(by_commodity[c].path for c in sorted(by_commodity))]
 
 
 def feature_of(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,18 +72,27 @@ def feature_of(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write(path: Path, features: Sequence[bytes]) -> Path:
-    """A FeatureCollection of serialised features, compact, one per line, trailing newline.
+class _Collection:
+    """A FeatureCollection file written feature by feature: compact, one feature per line,
+    a trailing newline."""
 
-    Written piece by piece: the whole file (55 MB at 10,000 routes) is never one bytes object.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
-    with path.open("wb") as out:
-        out.write(head[:-1] + b',"features":[\n')
-        for i, feature in enumerate(features):
-            if i:
-                out.write(b",\n")
-            out.write(feature)
-        out.write(b"\n]}\n" if features else b"]}\n")
-    return path
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._count = 0
+
+    def __enter__(self) -> _Collection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._out = self.path.open("wb")
+        head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
+        self._out.write(head[:-1] + b',"features":[\n')
+        return self
+
+    def add(self, feature: bytes) -> None:
+        if self._count:
+            self._out.write(b",\n")
+        self._out.write(feature)
+        self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._out.write(b"\n]}\n" if self._count else b"]}\n")
+        self._out.close()

@@ -1,6 +1,7 @@
 """``routes.gpkg``: a GeoPackage for QGIS and GDAL.
 
-Layers: ``routes`` (MultiLineString): the GeoJSON properties as columns, the nested ones
+Layers: ``routes`` (MultiLineString, written :data:`BATCH_ROUTES` routes at a time): the
+GeoJSON properties as columns, the nested ones
 (stages, modes, legs, evidence, actors) as JSON text in the same key order as the GeoJSON,
 because a GeoPackage column cannot hold a list (QGIS shows the text and its expression engine
 can parse it with ``from_json``). Places are split by geometry type into three layers, since
@@ -23,9 +24,10 @@ of the write and restored afterwards.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +58,31 @@ PLACE_LAYERS: dict[str, tuple[tuple[str, ...], str]] = {
 _FIXED_GPKG_DATE = "2000-01-01T00:00:00.000Z"
 
 
+#: Routes written per batch: the routes layer is appended to in batches of this many, so the
+#: rows being written are never all in memory (10,000 routes: ~100 MB at once).
+BATCH_ROUTES = 2000
+
+
 def write_gpkg(atlas: Atlas, path: Path) -> Path:
     import pyogrio
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    layers: list[tuple[str, Any, str]] = [(ROUTES_LAYER, _routes_layer(atlas), "MultiLineString")]
-    for layer, (kinds, geometry_type) in PLACE_LAYERS.items():
-        layers.append((layer, _place_layer(atlas.places, kinds, geometry_type), geometry_type))
+    records = route_records(atlas)
     with _gpkg_settings():
-        for i, (layer, data, geometry_type) in enumerate(layers):
-            pyogrio.write_dataframe(data, path, layer=layer, driver="GPKG", append=i > 0,
+        append = False  # the first batch creates the layer, even when it is empty
+        while True:
+            batch = list(itertools.islice(records, BATCH_ROUTES))
+            if batch or not append:
+                pyogrio.write_dataframe(_routes_layer(batch), path, layer=ROUTES_LAYER,
+                                        driver="GPKG", append=append,
+                                        geometry_type="MultiLineString")
+            append = True
+            if len(batch) < BATCH_ROUTES:
+                break
+        for layer, (kinds, geometry_type) in PLACE_LAYERS.items():
+            pyogrio.write_dataframe(_place_layer(atlas.places, kinds, geometry_type), path,
+                                    layer=layer, driver="GPKG", append=True,
                                     geometry_type=geometry_type)
     return path
 
@@ -99,12 +115,12 @@ def _gpkg_settings() -> Iterator[None]:
         pyogrio.set_gdal_config_options(previous)
 
 
-def _routes_layer(atlas: Atlas) -> Any:
+def _routes_layer(records: Iterable[dict[str, Any]]) -> Any:
     import geopandas as gpd
 
     columns: dict[str, list[Any]] = {key: [] for key in GEOJSON_PROPERTIES}
     lines: list[list[Any] | None] = []
-    for record in route_records(atlas):
+    for record in records:
         for key in GEOJSON_PROPERTIES:
             value = record[key]
             columns[key].append(json_text(value) if key in NESTED_PROPERTIES else value)

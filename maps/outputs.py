@@ -17,9 +17,10 @@ from trafficking_route_mapper.maps.staging import staged_output
 
 log = logging.getLogger(__name__)
 
-#: Up to this many routes, pages and exports are split into several steps each, sharing data
-#: prepared once; above, one step per kind prepares its own in its worker (at 10,000 routes,
-#: preparing in the parent first cost more than the finer steps saved).
+#: Up to this many routes, the pages are split into several steps, sharing data prepared once;
+#: above, one step prepares its own in its worker (at 10,000 routes, preparing in the parent
+#: first cost more than the finer steps saved). The exports are two steps whenever there are
+#: several jobs (the GeoPackage; the GeoJSON and CSV files), each making its own records.
 SPLIT_ROUTES = 2000
 
 
@@ -48,7 +49,7 @@ def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool,
 
     parts = jobs if len(atlas.route_table) <= SPLIT_ROUTES else 1
     steps: list[tuple[str, Callable[[], Iterable[Path]]]] = [
-        *(("exports", step) for step in export.export_steps(atlas, folder, parts=parts)),
+        *(("exports", step) for step in export.export_steps(atlas, folder, parts=jobs)),
         *(("pages", step) for step in pages.page_steps(atlas, folder, offline=offline,
                                                        parts=parts)),
     ]

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -149,10 +151,11 @@ class UnreadableError(ValueError):
         self.line = line
 
 
-def parse(text: str) -> tuple[Any, Lines, list[ReadProblem]]:
+def parse(text: str, source: Path | None = None) -> tuple[Any, Lines, list[ReadProblem]]:
     """Parse YAML safely: the data, the line finder, and structural problems (which make the
-    data unusable: it is None then). Raises :class:`UnreadableError` for a syntax error."""
-    lines = Lines(text)
+    data unusable: it is None then). Raises :class:`UnreadableError` for a syntax error.
+    ``source`` is the file the text was read from (where :meth:`Lines.release` reads it again)."""
+    lines = Lines(text, source)
     try:
         data = yaml_rs.loads(text, parse_datetime=True, alias_limits=_NO_ALIASES,
                              duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
@@ -183,17 +186,38 @@ class Lines:
     node tree (which took over 2 GB for a 100,000-route catalogue): only the paths asked for
     (and their ancestors, for a path that does not exist) are recorded. The line of a mapping
     field is its key's line.
+
+    Once the file has been read, :meth:`release` lets the text go (9 MB for 10,000 routes):
+    a later lookup reads the file again, and finds no line if it changed in the meantime.
     """
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, text: str, source: Path | None = None) -> None:
+        self._text: str | None = text
+        self._source = source
+        self._digest = hashlib.sha256(text.encode("utf-8")).digest() if source else b""
         self._known: dict[Loc, int] = {}
         self._asked: set[Loc] = set()
+
+    def release(self) -> None:
+        """Forget the text until a line is asked for (only where it can be read again)."""
+        if self._source is not None:
+            self._text = None
+
+    def _current(self) -> str | None:
+        if self._text is None and self._source is not None:
+            try:
+                text = self._source.read_bytes().decode("utf-8").removeprefix("\ufeff")
+            except (OSError, UnicodeDecodeError):
+                return None
+            if hashlib.sha256(text.encode("utf-8")).digest() != self._digest:
+                return None  # the file changed since it was validated: no line is better
+            return text
+        return self._text
 
     def structural(self) -> list[ReadProblem]:
         """Tags, anchors and aliases, merge keys, several documents and duplicate keys, in
         order; raises :class:`UnreadableError` for a syntax error."""
-        return _Walk(self._text, set()).run(strict=True)
+        return _Walk(self._current() or "", set()).run(strict=True)
 
     def lookup(self, locs: Iterable[Loc]) -> None:
         """Find the lines of ``locs`` (and their ancestors) in one walk, for :meth:`line`."""
@@ -203,7 +227,10 @@ class Lines:
         wanted -= self._asked
         if not wanted:
             return
-        walk = _Walk(self._text, wanted)
+        text = self._current()
+        if text is None:
+            return
+        walk = _Walk(text, wanted)
         walk.run(strict=False)
         self._known.update(walk.found)
         self._asked |= wanted

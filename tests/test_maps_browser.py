@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.run import cdn_handler
+from benchmarks.browser import cdn_handler
 from tests.conftest import route
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.assemble import build_atlas

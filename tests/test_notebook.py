@@ -65,6 +65,6 @@ def test_the_readme_notebook_example_runs(tmp_path: Path, monkeypatch: pytest.Mo
     (example,) = re.findall(r"```python\n(.*?)```", readme, re.S)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {}
-    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102
+    exec(compile(example, "README.md", "exec"), namespace)
     assert isinstance(namespace["m"], folium.Map)
     assert (tmp_path / "routes.html").exists()

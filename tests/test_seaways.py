@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
+from trafficking_route_mapper.geodata import seaways
 from trafficking_route_mapper.geodata.atlas import PRECISION
 from trafficking_route_mapper.geodata.seaways import SeaRouter, SeaRoutingError
 
@@ -305,56 +305,6 @@ def test_importing_the_module_does_not_import_searoute() -> None:
 NAMES_BOTH_POINTS = re.escape(f"from {POINTE_NOIRE!r} to {ANTWERP!r}")
 
 
-@pytest.mark.usefixtures("cold_cache")
-def test_an_exception_inside_searoute_becomes_sea_routing_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import searoute
-
-    def broken(*args: object, **kwargs: object) -> object:
-        raise KeyError("graph exploded")
-
-    monkeypatch.setattr(searoute, "searoute", broken)
-
-    with pytest.raises(
-        SeaRoutingError, match=NAMES_BOTH_POINTS + ".*KeyError.*graph exploded"
-    ) as info:
-        sea_path(POINTE_NOIRE, ANTWERP)
-    assert isinstance(info.value.__cause__, KeyError)
-
-
-@pytest.mark.usefixtures("cold_cache")
-def test_an_empty_searoute_result_becomes_sea_routing_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import searoute
-
-    def no_path(*args: object, **kwargs: object) -> dict[str, Any]:
-        warnings.warn("No path found between A and B.", UserWarning, stacklevel=1)
-        return {"geometry": {"type": "LineString", "coordinates": []}}
-
-    monkeypatch.setattr(searoute, "searoute", no_path)
-
-    with pytest.raises(SeaRoutingError, match=NAMES_BOTH_POINTS + ".*empty.*No path found"):
-        sea_path(POINTE_NOIRE, ANTWERP)
-
-
-@pytest.mark.usefixtures("cold_cache")
-def test_a_nan_in_the_searoute_result_becomes_sea_routing_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import searoute
-
-    def nan_path(*args: object, **kwargs: object) -> dict[str, Any]:
-        coordinates = [[11.8, -4.8], [math.nan, 0.0], [4.3, 51.3]]
-        return {"geometry": {"type": "LineString", "coordinates": coordinates}}
-
-    monkeypatch.setattr(searoute, "searoute", nan_path)
-
-    with pytest.raises(SeaRoutingError, match=NAMES_BOTH_POINTS + ".*non-finite"):
-        sea_path(POINTE_NOIRE, ANTWERP)
-
-
 @pytest.mark.parametrize(
     ("start", "end", "culprit"),
     [
@@ -374,12 +324,15 @@ def test_invalid_coordinates_raise_sea_routing_error(
 
 @pytest.mark.usefixtures("cold_cache")
 def test_failures_are_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    import searoute
+    real = seaways.search
 
-    real = searoute.searoute
-    monkeypatch.setattr(searoute, "searoute", lambda *a, **k: {"geometry": {"coordinates": []}})
-    with pytest.raises(SeaRoutingError):
+    def broken(origin: Point, destination: Point) -> tuple[Point, ...]:
+        raise SeaRoutingError("no lane today")
+
+    monkeypatch.setattr(seaways, "search", broken)
+    monkeypatch.setattr(seaways, "_table", lambda: None)
+    with pytest.raises(SeaRoutingError, match="no lane today"):
         sea_path(DOUALA, ANTWERP)
-    monkeypatch.setattr(searoute, "searoute", real)
+    monkeypatch.setattr(seaways, "search", real)
 
     assert sea_path(DOUALA, ANTWERP)[-1] == ANTWERP
