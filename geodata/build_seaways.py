@@ -10,6 +10,11 @@ search costs 6 ms and loading the network 0.2 s (:func:`geodata.seaways.sea_path
 table and falls back to ``searoute`` for any other point). The paths are shortest paths of the
 same network; where two routes tie in length, the table may take the other one.
 
+The file also holds the network itself (its directed edges and their lengths, less the
+restricted passages), which :func:`geodata.seaways.search_many` searches for any other pair
+of points: reading these arrays takes milliseconds, where searoute's own 1.8 MB literal takes
+0.12 s and 24 MB.
+
 The file is a zip of ``.npy`` arrays (``numpy.load`` reads it) written with fixed timestamps,
 so the same inputs give the same bytes. It records the ``searoute`` version it was derived
 from; with another version installed the table is ignored. Never edit it by hand: run
@@ -72,7 +77,15 @@ def build(sources: int | None = None) -> dict[str, Any]:
         for node, before in pred.items():
             if before:  # the first of equally short ways in
                 preds[row, index[node]] = index[before[0]]
+    from searoute.data.marnet_dict import edge_list
+
+    edges = [(index[u], index[v], float(data["weight"]))
+             for u, targets in edge_list.items() for v, data in targets.items()
+             if data.get("passage") not in seaways.SEA_RESTRICTIONS]
     return {
+        "edge_from": np.array([e[0] for e in edges], dtype=np.int16),
+        "edge_to": np.array([e[1] for e in edges], dtype=np.int16),
+        "edge_km": np.array([e[2] for e in edges], dtype=np.float64),
         "searoute_version": np.array(metadata.version("searoute")),
         "restrictions": np.array(list(seaways.SEA_RESTRICTIONS)),
         "nodes": np.array(nodes, dtype=np.float64),
