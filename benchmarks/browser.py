@@ -40,19 +40,29 @@ _INIT_SCRIPT = """
     }
     return out;
   };
+  // The page script is several files each doing `window.TRM = window.TRM || {}`; `init` is
+  // assigned later onto that object, so the wrapper goes on the object's `init` property.
   let trm;
   Object.defineProperty(window, "TRM", {
     configurable: true,
     get() { return trm; },
     set(value) {
-      const init = value.init;
-      value.init = function () {
-        const s = performance.now();
-        t.initStart = s;
-        const out = init.apply(this, arguments);
-        t.initMs = performance.now() - s;
-        return out;
-      };
+      if (value === trm) return;
+      let init;
+      Object.defineProperty(value, "init", {
+        configurable: true,
+        enumerable: true,
+        get() { return init; },
+        set(fn) {
+          init = function () {
+            const s = performance.now();
+            t.initStart = s;
+            const out = fn.apply(this, arguments);
+            t.initMs = performance.now() - s;
+            return out;
+          };
+        },
+      });
       trm = value;
     },
   });

@@ -71,4 +71,5 @@
       }
     }
     return best;
-  };})(window.TRM = window.TRM || {});
+  };
+})(window.TRM = window.TRM || {});

@@ -227,4 +227,5 @@
       });
       this.hubLayer.addTo(this.map);
     }
-  };})(window.TRM = window.TRM || {});
+  };
+})(window.TRM = window.TRM || {});
