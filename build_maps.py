@@ -167,6 +167,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _summary(resolved: Sequence[ResolvedRoute], checked_text: bool) -> str:
+    """What ``--check`` found: statements (catalogue entries) per commodity; a statement naming
+    several commodities counts under each, once in the total."""
     from trafficking_route_mapper.routes import commodities
 
     counts: Counter[tuple[str, str, str]] = Counter()
@@ -174,18 +176,22 @@ def _summary(resolved: Sequence[ResolvedRoute], checked_text: bool) -> str:
     for rr in resolved:
         route = rr.route
         files.add(str(rr.catalogue.path))
-        c = commodities.commodity(route.commodity)
-        counts[(c.category, c.market.label, c.label)] += 1
-    lines = [f"OK: {len(resolved)} routes in {len(counts)} commodities from "
+        for commodity_id in route.commodity_ids:
+            c = commodities.commodity(commodity_id)
+            counts[(c.category, c.market.label, c.label)] += 1
+    routes = sum(counts.values())
+    lines = [f"OK: {len(resolved)} statements ({routes} routes, one per commodity) in "
+             f"{len(counts)} commodities from "
              f"{len(files)} catalogue file{'s' if len(files) != 1 else ''}"
              + (" (evidence phrases checked against the source text)" if checked_text else ""),
-             "", f"{'category':<12} {'market':<31} {'commodity':<28} routes"]
+             "", f"{'category':<16} {'market':<38} {'commodity':<44} statements"]
     for (category, market, commodity), n in sorted(counts.items()):
-        lines.append(f"{category:<12} {market:<31} {commodity:<28} {n:>6}")
+        lines.append(f"{category:<16} {market:<38} {commodity:<44} {n:>10}")
     by_market: Counter[str] = Counter()
     for (_, market, _), n in counts.items():
         by_market[market] += n
-    lines += ["", "routes per market: " + ", ".join(f"{m} {n}" for m, n in sorted(by_market.items()))]
+    lines += ["", "statements per market: "
+              + ", ".join(f"{m} {n}" for m, n in sorted(by_market.items()))]
     return "\n".join(lines)
 
 

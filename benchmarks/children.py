@@ -41,8 +41,9 @@ def child_pipeline(catalogue: Path, dest: Path, frame_out: Path | None,
     from trafficking_route_mapper.build_maps import paused_gc
     from trafficking_route_mapper.geodata import columns as C
     from trafficking_route_mapper.geodata import parallel
-    from trafficking_route_mapper.geodata.assemble import build_atlas, sea_requests
+    from trafficking_route_mapper.geodata.assemble import build_atlas
     from trafficking_route_mapper.geodata.atlas import Point
+    from trafficking_route_mapper.geodata.legs import sea_requests
     from trafficking_route_mapper.geodata.resolve import validate
     from trafficking_route_mapper.geodata.seaways import SeaRouter
     from trafficking_route_mapper.maps import export, pages

@@ -138,9 +138,9 @@ def _largest_commodity_and_routes(catalogue: Path) -> tuple[str, list[tuple[str,
     from trafficking_route_mapper.geodata.resolve import validate
 
     resolved = validate([catalogue])
-    counts = Counter(rr.route.commodity for rr in resolved)
+    counts = Counter(c for rr in resolved for c in rr.route.commodity_ids)
     drawn = [(rr.route.id, rr.route.label) for rr in resolved
-             if sum(s.place is not None for s in rr.stages) >= 2]
+             if sum(bool(s.places) for s in rr.stages) >= 2]
     return counts.most_common(1)[0][0], sorted(drawn)
 
 

@@ -1,24 +1,14 @@
-"""Build the Atlas from resolved routes: tables, leg geometry, places, hubs, reports.
+"""Build the Atlas from resolved statements: its tables, places, hubs, reports.
 
 Everything downstream (HTML maps, GeoJSON, GeoPackage, CSV, PNG) reads the :class:`Atlas` this
-returns; nothing downstream reads YAML or the gazetteer. Geometry, leg by leg:
-
-* a leg between two placed stages follows the geodesic (:mod:`geodata.geometry`), all legs of
-  a build computed in two vectorised pyproj calls;
-* a leg ``by: sea`` follows the shipping lanes (:class:`geodata.seaways.SeaRouter`); where an
-  end is a country or region, the leg goes overland from its representative point to its
-  gateway port (its main port, from ``regions.yaml``) and then by the lanes, or joins the lanes
-  at the network point nearest the representative point where it has no gateway;
-* a corridor stage is expanded into its waypoints, whose legs are always inferred;
-* a leg with an unstated end is not drawn.
-
-Longitudes are continuous along each route and every coordinate is rounded to
-:data:`geodata.atlas.PRECISION`.
+returns; nothing downstream reads YAML or the gazetteer. A statement becomes one route per
+commodity it names (:func:`route_ids`), sharing its stages, legs, lines and evidence; which
+legs a statement has and how each is drawn is :mod:`geodata.legs`, the coordinate array
+:mod:`geodata.lines`.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,118 +17,30 @@ from typing import Any
 import numpy as np
 
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.atlas import PRECISION, Atlas, Coords, Point
+from trafficking_route_mapper.geodata.atlas import Atlas, Coords, Point
 from trafficking_route_mapper.geodata.datafiles import load_countries
 from trafficking_route_mapper.geodata.gazetteer import Place
 from trafficking_route_mapper.geodata.geometry import (
-    CHUNK_POINTS,
     MAX_SEGMENT_KM,
-    fill_geodesics,
-    geodesic,
-    geodesic_sizes,
     unwrap,
 )
+from trafficking_route_mapper.geodata.legs import Node, path_text, sea_leg, statement_legs
+from trafficking_route_mapper.geodata.lines import coordinates
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute
 from trafficking_route_mapper.geodata.seaways import SeaRouter
 from trafficking_route_mapper.routes import commodities
-from trafficking_route_mapper.routes.errors import SeaRoutingError
+from trafficking_route_mapper.routes.evidence import Anchor
+from trafficking_route_mapper.routes.model import mode_text
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class _Node:
-    name: str
-    place: Place | None
-    stated: bool
-    by: str  # mode of the leg arriving here
-
-
-def _nodes(route: ResolvedRoute) -> list[_Node]:
-    """Stages with corridors expanded into their waypoints (which are always inferred)."""
-    out: list[_Node] = []
-    for rs in route.stages:
-        place = rs.place
-        if place is not None and place.kind == "corridor":
-            for w, key in enumerate(place.waypoints):
-                stop = route.gazetteer.get(key)
-                out.append(_Node(stop.name, stop, False, rs.stage.by if w == 0 else "unspecified"))
-        else:
-            out.append(_Node(place.name if place else C.UNSTATED_NAME, place,
-                             rs.stage.stated and place is not None, rs.stage.by))
-    return out
-
-
-def _path(route: ResolvedRoute) -> str:
-    names = []
-    last = len(route.stages) - 1
-    for i, rs in enumerate(route.stages):
-        if rs.place is not None:
-            names.append(rs.place.name)
-        else:
-            names.append("(origin not stated)" if i == 0 else
-                         "(destination not stated)" if i == last else "(not stated)")
-    return " → ".join(names)
-
-
-def sea_requests(routes: Sequence[ResolvedRoute]) -> list[tuple[Point, Point]]:
-    """The (start, end) of every sea leg :func:`build_atlas` will ask its router for, so that a
-    caller can have them all searched beforehand (:meth:`SeaRouter.prefetch`)."""
-    requests = []
-    for rr in routes:
-        for a, b in itertools.pairwise(_nodes(rr)):
-            if a.place is not None and b.place is not None and b.by == "sea":
-                requests.append(_sea_ends(a.place, b.place))
-    return requests
-
-
-def _sea_ends(start: Place, end: Place) -> tuple[Point, Point]:
-    """Where a sea leg between two places meets the shipping lanes: an area's gateway port, or
-    else the place's own point (see the module docstring)."""
-    ends = []
-    for place in (start, end):
-        gateway = place.gateway if place.kind in ("country", "region") else None
-        ends.append(gateway[1] if gateway is not None else place.point)
-    return ends[0], ends[1]
-
-
-def _sea_leg(start: Place, end: Place, max_segment_km: float,
-             router: SeaRouter) -> tuple[list[Point], str, str | None]:
-    """A sea leg between two places, through an area's gateway port where it has one."""
-    notes = []
-    head: list[Point] = []
-    tail: list[Point] = []
-    sea_start, sea_end = _sea_ends(start, end)
-    for place, is_start in ((start, True), (end, False)):
-        if place.kind not in ("country", "region"):
-            continue
-        if place.gateway is not None:
-            name, port = place.gateway
-            if is_start:
-                head = geodesic(place.point, port, max_segment_km)[:-1]
-            else:
-                tail = geodesic(port, place.point, max_segment_km)[1:]
-            notes.append(f"port not stated for {place.name}: drawn through {name}, its main port")
-        else:
-            notes.append(f"port not stated for {place.name}: joined to the shipping lanes "
-                         "nearest its representative point")
-    try:
-        points, routing, note = router.path(sea_start, sea_end), "sea-lanes", None
-    except SeaRoutingError as err:
-        log.warning("sea routing failed for %s -> %s (%s); drawing the geodesic instead",
-                    sea_start, sea_end, err)
-        points = geodesic(sea_start, sea_end, max_segment_km)
-        routing, note = "geodesic-fallback", "sea route could not be computed; drawn as a great circle"
-    if note is not None:
-        notes.append(note)
-    text = "by sea; " + "; ".join(notes) if notes else None
-    return head + points + tail, routing, text
-
-
 @dataclass
 class _Tables:
-    """Columns of the atlas's tables as plain lists, filled route by route."""
+    """Columns of the atlas's tables as plain lists, filled statement by statement."""
 
+    statements: dict[str, list[Any]] = field(
+        default_factory=lambda: {c: [] for c in C.STATEMENT_COLUMNS})
     routes: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in C.ROUTE_COLUMNS})
     stages: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in C.STAGE_COLUMNS})
     legs: dict[str, list[Any]] = field(
@@ -146,25 +48,33 @@ class _Tables:
                                                                           C.LEG_COORD_STOP)})
     evidence: dict[str, list[Any]] = field(
         default_factory=lambda: {c: [] for c in C.EVIDENCE_COLUMNS})
-    #: per leg row: the leg's points if routed at sea, the index of its geodesic, or None
+    #: Lines are computed once per statement leg (a "slot") and shared by the statement's
+    #: routes, one per commodity. Per slot: the points if routed at sea, the index of its
+    #: geodesic, or None (not drawn); and the ids of the nodes it leaves and reaches.
     lines: list[Coords | int | None] = field(default_factory=list)
+    slot_nodes: list[tuple[int, int]] = field(default_factory=list)
+    #: per leg row: its slot
+    leg_slots: list[int] = field(default_factory=list)
     starts: list[Point] = field(default_factory=list)
     ends: list[Point] = field(default_factory=list)
 
 
 def build_atlas(routes: Sequence[ResolvedRoute], sea: SeaRouter | None = None,
                 max_segment_km: float = MAX_SEGMENT_KM) -> Atlas:
-    """The :class:`Atlas` of ``routes``. Without ``sea``, sea legs are drawn as geodesics."""
+    """The :class:`Atlas` of ``routes`` (resolved statements). Without ``sea``, sea legs are
+    drawn as geodesics."""
     ordered = sorted(routes, key=lambda r: r.route.id)
     t = _Tables()
     for rr in ordered:
-        _add_route(t, rr, sea, max_segment_km)
-    coords, bounds = _coordinates(t, ordered, max_segment_km)
-    t.legs[C.LEG_COORD_START] = bounds[:, 0].tolist()
-    t.legs[C.LEG_COORD_STOP] = bounds[:, 1].tolist()
+        _add_statement(t, rr, sea, max_segment_km)
+    coords, bounds = coordinates(t.lines, t.starts, t.ends, t.slot_nodes, max_segment_km)
+    slots = np.asarray(t.leg_slots, dtype=np.intp)
+    t.legs[C.LEG_COORD_START] = bounds[slots, 0].tolist() if len(slots) else []
+    t.legs[C.LEG_COORD_STOP] = bounds[slots, 1].tolist() if len(slots) else []
     route_table = frame(t.routes, C.ROUTE_COLUMNS)
     legs = frame(t.legs, C.LEG_COLUMNS)
     atlas = Atlas(
+        statements=frame(t.statements, C.STATEMENT_COLUMNS),
         route_table=route_table,
         stages=frame(t.stages, C.STAGE_COLUMNS),
         leg_table=legs,
@@ -177,9 +87,9 @@ def build_atlas(routes: Sequence[ResolvedRoute], sea: SeaRouter | None = None,
         countries=_countries(),
         country_geojson={code: c.geometry_json for code, c in load_countries().items()},
     )
-    log.info("built %d routes (%d drawn) in %d commodities", len(route_table),
+    log.info("built %d routes (%d drawn) of %d statements in %d commodities", len(route_table),
              int(legs.groupby(C.ROUTE_ID)[C.LEG_DRAWN].any().sum()) if len(legs) else 0,
-             route_table[C.COMMODITY].nunique())
+             len(ordered), route_table[C.COMMODITY].nunique())
     return atlas
 
 
@@ -202,119 +112,120 @@ def frame(columns: dict[str, list[Any]], order: Sequence[str]) -> Any:
     return pd.DataFrame(out, columns=list(order))
 
 
-def _add_route(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
-               max_segment_km: float) -> None:
+def route_ids(statement_id: str, commodity_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(route id, commodity id) of each route of a statement, sorted by route id: the
+    statement's id for one commodity, ``<statement>--<commodity>`` for several (an id of the
+    catalogue never holds ``--``, so these cannot collide with one)."""
+    if len(commodity_ids) == 1:
+        return [(statement_id, commodity_ids[0])]
+    return sorted((f"{statement_id}--{c}", c) for c in commodity_ids)
+
+
+def _add_statement(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
+                   max_segment_km: float) -> None:
     route, cat = rr.route, rr.catalogue
-    commodity = commodities.commodity(route.commodity)
     reporting = (rr.reporting_country.iso3 or rr.reporting_country.members)[0]
-    _append(t.routes,
-        (C.ROUTE_ID, route.id), (C.FLOW_ID, route.flow), (C.COMMODITY, commodity.id),
-        (C.COMMODITY_LABEL, commodity.label), (C.MARKET, commodity.market.id),
-        (C.MARKET_LABEL, commodity.market.label), (C.CATEGORY, commodity.category),
-        (C.LABEL, route.label), (C.PATH, _path(rr)), (C.REPORTING_COUNTRY, reporting),
-        (C.REPORTING_ROLE, route.reporting_role), (C.ACTORS, list(route.actors)),
-        (C.NOTE, route.note), (C.SOURCE_ID, cat.source.id), (C.SOURCE_TITLE, cat.source.title),
-        (C.SOURCE_URL, cat.source.url), (C.CATALOGUE, cat.path.name),
+    path = path_text(rr)
+    routes = route_ids(route.id, route.commodity_ids)
+    _append(t.statements,
+        (C.STATEMENT_ID, route.id), (C.FLOW_ID, route.flow), (C.LABEL, route.label),
+        (C.PATH, path), (C.COMMODITIES, list(route.commodity_ids)),
+        (C.ROUTE_IDS, [route_id for route_id, _ in routes]), (C.REPORTING_COUNTRY, reporting),
+        (C.REPORTING_ROLE, route.reporting_role), (C.SOURCE_ID, cat.source.id),
+        (C.CATALOGUE, cat.path.name),
     )
-    for s, rs in enumerate(rr.stages):
-        place, stage = rs.place, rs.stage
-        _append(t.stages,
-            (C.ROUTE_ID, route.id), (C.STAGE_INDEX, s), (C.STAGE_PLACE, place.key if place else None),
-            (C.STAGE_NAME, place.name if place else C.UNSTATED_NAME),
-            (C.STAGE_KIND, place.kind if place else "unstated"), (C.STAGE_ROLE, rs.role),
-            (C.STAGE_STATED, bool(stage.stated and place is not None)), (C.STAGE_BY, stage.by),
-            (C.STAGE_SOURCE, stage.source or (place.source if place and place.kind == "corridor"
-                                              else None)),
-            (C.STAGE_NOTE, stage.note),
-        )
     for e, ev in enumerate(route.evidence):
-        _append(t.evidence,(C.ROUTE_ID, route.id), (C.EVIDENCE_INDEX, e),
-                              (C.EVIDENCE_SOURCE, ev.source or cat.source.id),
-                              (C.EVIDENCE_SECTION, ev.section), (C.EVIDENCE_PHRASE, ev.phrase),
-                              (C.EVIDENCE_SUMMARY, ev.summary))
-    for k, (a, b) in enumerate(itertools.pairwise(_nodes(rr))):
-        drawn = a.place is not None and b.place is not None
-        routing, note = "none", None
+        anchor = rr.anchors[e] if e < len(rr.anchors) else None
+        _append(t.evidence, (C.STATEMENT_ID, route.id), (C.EVIDENCE_INDEX, e),
+                (C.EVIDENCE_SOURCE, ev.source or cat.source.id),
+                (C.EVIDENCE_SECTION, ev.section), (C.EVIDENCE_PHRASE, ev.phrase),
+                (C.EVIDENCE_SUMMARY, ev.summary),
+                *_anchor_columns(anchor))
+    stages = _stage_rows(rr)
+    legs, slots = _leg_rows(t, rr, sea, max_segment_km)
+    for route_id, commodity_id in routes:
+        commodity = commodities.commodity(commodity_id)
+        _append(t.routes,
+            (C.ROUTE_ID, route_id), (C.STATEMENT_ID, route.id), (C.FLOW_ID, route.flow),
+            (C.COMMODITY, commodity.id), (C.COMMODITY_LABEL, commodity.label),
+            (C.MARKET, commodity.market.id), (C.MARKET_LABEL, commodity.market.label),
+            (C.CATEGORY, commodity.category), (C.LABEL, route.label), (C.PATH, path),
+            (C.REPORTING_COUNTRY, reporting), (C.REPORTING_ROLE, route.reporting_role),
+            (C.ACTORS, list(route.actors)), (C.NOTE, route.note), (C.SOURCE_ID, cat.source.id),
+            (C.SOURCE_TITLE, cat.source.title), (C.SOURCE_URL, cat.source.url),
+            (C.SOURCE_NOTE, cat.source.note), (C.CATALOGUE, cat.path.name),
+        )
+        for row in stages:
+            _append(t.stages, (C.ROUTE_ID, route_id), *row)
+        for row in legs:
+            _append(t.legs, (C.ROUTE_ID, route_id), *row)
+        t.leg_slots += slots
+
+
+def _anchor_columns(anchor: Anchor | None) -> tuple[tuple[str, Any], ...]:
+    return ((C.EVIDENCE_START, anchor.start if anchor else None),
+            (C.EVIDENCE_END, anchor.end if anchor else None),
+            (C.EVIDENCE_EXACT, anchor.exact if anchor else None),
+            (C.EVIDENCE_PREFIX, anchor.prefix if anchor else None),
+            (C.EVIDENCE_SUFFIX, anchor.suffix if anchor else None))
+
+
+def _stage_rows(rr: ResolvedRoute) -> list[tuple[tuple[str, Any], ...]]:
+    rows: list[tuple[tuple[str, Any], ...]] = []
+    for s, rs in enumerate(rr.stages):
+        stage = rs.stage
+        for o, place in enumerate(rs.places or (None,)):
+            rows.append((
+                (C.STAGE_INDEX, s), (C.STAGE_OPTION, o),
+                (C.STAGE_PLACE, place.key if place else None),
+                (C.STAGE_NAME, place.name if place else C.UNSTATED_NAME),
+                (C.STAGE_KIND, place.kind if place else "unstated"), (C.STAGE_ROLE, rs.role),
+                (C.STAGE_STATED, bool(stage.stated and place is not None)),
+                (C.STAGE_BY, mode_text(stage.modes)),
+                (C.STAGE_SOURCE, stage.source or (place.source if place and place.kind == "corridor"
+                                                  else None)),
+                (C.STAGE_NOTE, stage.note),
+            ))
+    return rows
+
+
+def _leg_rows(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
+              max_segment_km: float) -> tuple[list[tuple[tuple[str, Any], ...]], list[int]]:
+    """The statement's leg rows (less the route id) and their slots, each slot's line queued."""
+    rows: list[tuple[tuple[str, Any], ...]] = []
+    slots: list[int] = []
+    ids: dict[tuple[int, int, int], int] = {}
+    base = len(t.slot_nodes) * 2  # node ids unique over the build: no two statements share one
+
+    def node_id(node: Node) -> int:
+        return ids.setdefault(node.ident, base + len(ids))
+
+    for k, leg in enumerate(statement_legs(rr)):
+        a, b = leg.start, leg.end
+        within = a is b
+        drawn = a.place is not None and b.place is not None and not within
+        routing, note = ("within" if within else "none"), None
         line: Coords | int | None = None
-        if a.place is not None and b.place is not None:
-            if b.by == "sea" and sea is not None:
-                points, routing, note = _sea_leg(a.place, b.place, max_segment_km, sea)
+        if a.place is not None and b.place is not None and drawn:
+            if leg.modes == ("sea",) and sea is not None:
+                points, routing, note = sea_leg(a.place, b.place, max_segment_km, sea)
                 line = np.asarray(points, dtype=float)
             else:
                 routing = "geodesic"
                 line = len(t.starts)
                 t.starts.append(a.place.point)
                 t.ends.append(b.place.point)
-        _append(t.legs,
-            (C.ROUTE_ID, route.id), (C.LEG_INDEX, k),
-            (C.LEG_FROM_PLACE, a.place.key if a.place else None),
-            (C.LEG_TO_PLACE, b.place.key if b.place else None), (C.LEG_FROM, a.name),
-            (C.LEG_TO, b.name), (C.LEG_MODE, b.by), (C.LEG_STATED, a.stated and b.stated),
-            (C.LEG_DRAWN, drawn), (C.LEG_ROUTING, routing), (C.LEG_NOTE, note),
-        )
+        slots.append(len(t.lines))
         t.lines.append(line)
-
-
-def _coordinates(t: _Tables, ordered: Sequence[ResolvedRoute],
-                 max_segment_km: float) -> tuple[Coords, Any]:
-    """Every drawn leg's points in one array, longitudes continuous along each whole route,
-    rounded; and each leg row's [start, stop) in it.
-
-    The array is allocated once and filled in place: sea legs copied in, geodesics computed
-    into it a chunk at a time (:func:`geodata.geometry.fill_geodesics`), then longitudes made
-    continuous route by route, vectorised over a chunk of whole routes at a time (steps
-    between consecutive points wrapped into [-180, 180) and summed from each route's first
-    point: what ``numpy.unwrap`` does per leg, without 20,000 calls). Temporary memory stays a
-    few MB however many points there are.
-    """
-    sizes = np.zeros(len(t.lines), dtype=np.intp)
-    geo = geodesic_sizes(t.starts, t.ends, max_segment_km) if t.starts else None
-    geo_legs = np.zeros(len(t.starts), dtype=np.intp)  # leg row of each geodesic
-    for i, line in enumerate(t.lines):
-        if isinstance(line, int):
-            assert geo is not None
-            sizes[i] = geo[2][line]
-            geo_legs[line] = i
-        elif line is not None:
-            sizes[i] = len(line)
-    stop = np.cumsum(sizes)
-    start = stop - sizes
-    bounds = np.column_stack((start, stop))
-    coords = np.empty((int(stop[-1]) if len(stop) else 0, 2))
-    for i, line in enumerate(t.lines):
-        if isinstance(line, np.ndarray):
-            coords[start[i]:stop[i]] = line
-    if geo is not None:
-        fill_geodesics(coords, start[geo_legs], t.starts, t.ends, geo)
-    route_of = {rr.route.id: i for i, rr in enumerate(ordered)}
-    owner = np.array([route_of[r] for r in t.legs[C.ROUTE_ID]], dtype=np.intp)
-    route_points = np.bincount(owner, weights=sizes, minlength=len(ordered)).astype(np.intp)
-    _unwrap_routes(coords, route_points)
-    np.round(coords, PRECISION, out=coords)
-    coords += 0.0  # turns -0.0 into 0.0
-    return coords, bounds
-
-
-def _unwrap_routes(coords: Coords, route_points: Any) -> None:
-    """Make longitudes continuous along each route (its points consecutive in ``coords``),
-    in place, for whole routes of about CHUNK_POINTS points at a time."""
-    ends = np.cumsum(route_points)
-    lo_route = 0
-    while lo_route < len(route_points):
-        lo = int(ends[lo_route - 1]) if lo_route else 0
-        hi_route = int(np.searchsorted(ends, lo + CHUNK_POINTS, side="right"))
-        hi_route = max(hi_route, lo_route + 1)
-        hi = int(ends[hi_route - 1])
-        if hi > lo:
-            owner = np.repeat(np.arange(lo_route, hi_route), route_points[lo_route:hi_route])
-            lon = coords[lo:hi, 0]
-            first = np.r_[True, owner[1:] != owner[:-1]]
-            steps = np.r_[0.0, (np.diff(lon) + 180.0) % 360.0 - 180.0]
-            steps[first] = 0.0
-            total = np.cumsum(steps)
-            base = np.maximum.accumulate(np.where(first, np.arange(len(lon)), 0))
-            coords[lo:hi, 0] = lon[base] + (total - total[base])
-        lo_route = hi_route
+        t.slot_nodes.append((node_id(a), node_id(b)))
+        rows.append((
+            (C.LEG_INDEX, k), (C.LEG_FROM_PLACE, a.place.key if a.place else None),
+            (C.LEG_TO_PLACE, b.place.key if b.place else None), (C.LEG_FROM, a.name),
+            (C.LEG_TO, b.name), (C.LEG_MODE, mode_text(leg.modes)),
+            (C.LEG_STATED, a.stated and b.stated), (C.LEG_DRAWN, drawn),
+            (C.LEG_ROUTING, routing), (C.LEG_NOTE, note),
+        ))
+    return rows, slots
 
 
 def _places(routes: Sequence[ResolvedRoute]) -> Any:
@@ -327,10 +238,8 @@ def _places(routes: Sequence[ResolvedRoute]) -> Any:
     seen: dict[str, tuple[Place, Any]] = {}
     for rr in routes:
         gaz = rr.gazetteer
-        for rs in rr.stages:
-            if rs.place is None:
-                continue
-            for place in [rs.place] + [gaz.get(k) for k in rs.place.waypoints]:
+        for stage_place in (place for rs in rr.stages for place in rs.places):
+            for place in [stage_place] + [gaz.get(k) for k in stage_place.waypoints]:
                 if place.key in seen:
                     continue
                 if place.kind == "corridor":
@@ -370,8 +279,10 @@ def _hubs(routes: Sequence[ResolvedRoute]) -> Any:
                 place.key, place.name, place.kind, float(place.point[0]), float(place.point[1]),
                 list(hub.commodities), hub.summary,
                 [{C.EVIDENCE_SOURCE: ev.source or cat.source.id, C.EVIDENCE_SECTION: ev.section,
-                  C.EVIDENCE_PHRASE: ev.phrase, C.EVIDENCE_SUMMARY: ev.summary}
-                 for ev in hub.evidence],
+                  C.EVIDENCE_PHRASE: ev.phrase, C.EVIDENCE_SUMMARY: ev.summary,
+                  **dict(_anchor_columns(resolved.anchors[e] if e < len(resolved.anchors)
+                                         else None))}
+                 for e, ev in enumerate(hub.evidence)],
                 cat.source.title)
     ordered = [rows[k] for k in sorted(rows)]
     columns = {c: [row[i] for row in ordered] for i, c in enumerate(C.HUB_COLUMNS)}
@@ -392,7 +303,7 @@ def _reports(routes: Sequence[ResolvedRoute]) -> Any:
         source, country = rr.catalogue.source, rr.reporting_country
         rows.setdefault(source.id, (
             source.id, source.title, source.publisher, source.edition, source.year, source.url,
-            source.sha256, (country.iso3 or country.members)[0], country.name,
+            source.sha256, (country.iso3 or country.members)[0], country.name, source.note,
             rr.catalogue.path.name))
     ordered = [rows[k] for k in sorted(rows)]
     return frame({c: [row[i] for row in ordered] for i, c in enumerate(C.REPORT_COLUMNS)},

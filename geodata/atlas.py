@@ -9,11 +9,15 @@ follows the data rather than the number of Python objects.
 
 Tables and their order (every table is sorted, so outputs are byte-stable):
 
-* ``route_table`` -- one row per route, sorted by route id; :attr:`Atlas.routes` is the same
-  as a GeoDataFrame with each route's drawn legs as a MultiLineString (built on first use);
-* ``stages``, ``leg_table``, ``evidence`` -- one row per stage, leg and evidence item, in route
-  order and then in order along the route; :attr:`Atlas.legs` is ``leg_table`` as a
-  GeoDataFrame of LineStrings;
+* ``statements`` -- one row per catalogue entry (a statement of the report), sorted by id;
+* ``route_table`` -- one row per route (a statement's flow of one commodity), sorted by route
+  id, which groups them by statement in statement order; :attr:`Atlas.routes` is the same as a
+  GeoDataFrame with each route's drawn legs as a MultiLineString (built on first use);
+* ``stages``, ``leg_table`` -- one row per place of a stage and per leg, in route order and
+  then in order along the route; :attr:`Atlas.legs` is ``leg_table`` as a GeoDataFrame of
+  LineStrings;
+* ``evidence`` -- one row per evidence item, in statement order and then as the catalogue
+  lists them: a statement's routes share its evidence;
 * ``coords`` -- an (n, 2) array of longitude, latitude: a drawn leg's line is rows
   ``coord_start:coord_stop`` of its leg row. Longitudes are continuous along a whole route
   (a trans-Pacific route runs past 180 rather than jumping), rounded to :data:`PRECISION`;
@@ -67,6 +71,7 @@ def wrap_lon(lon: Any) -> Any:
 class Atlas:
     """The hand-off: the tables of a set of catalogues, checked (see the module docstring)."""
 
+    statements: pd.DataFrame
     route_table: pd.DataFrame
     stages: pd.DataFrame
     leg_table: pd.DataFrame
@@ -138,11 +143,35 @@ class Atlas:
         ids = self.route_table[C.ROUTE_ID].to_numpy()
         return np.searchsorted(ids, np.asarray(route_ids, dtype=object)).astype(np.intp)
 
+    def statement_index(self, statement_ids: Any) -> npt.NDArray[np.intp]:
+        """Positions in ``statements`` of the given statement ids."""
+        ids = self.statements[C.STATEMENT_ID].to_numpy()
+        return np.searchsorted(ids, np.asarray(statement_ids, dtype=object)).astype(np.intp)
+
+    @functools.cached_property
+    def route_statements(self) -> npt.NDArray[np.intp]:
+        """The row in ``statements`` of each route."""
+        return self.statement_index(self.route_table[C.STATEMENT_ID])
+
     def offsets(self, table: pd.DataFrame) -> npt.NDArray[np.intp]:
-        """Where each route's rows start in ``table`` (stages, leg_table or evidence), plus its
-        length: route ``i`` owns rows ``offsets[i]:offsets[i + 1]``."""
-        owners = self.route_index(table[C.ROUTE_ID])
-        return np.searchsorted(owners, np.arange(len(self.route_table) + 1)).astype(np.intp)
+        """Where each owner's rows start in ``table``, plus its length: owner ``i`` owns rows
+        ``offsets[i]:offsets[i + 1]``. Owners are routes for ``stages`` and ``leg_table``,
+        statements for ``evidence`` (a route's evidence: :meth:`evidence_rows`)."""
+        if C.ROUTE_ID in table.columns:
+            owners, count = self.route_index(table[C.ROUTE_ID]), len(self.route_table)
+        else:
+            owners = self.statement_index(table[C.STATEMENT_ID])
+            count = len(self.statements)
+        return np.searchsorted(owners, np.arange(count + 1)).astype(np.intp)
+
+    @functools.cached_property
+    def _evidence_at(self) -> list[int]:
+        return [int(i) for i in self.offsets(self.evidence)]
+
+    def evidence_rows(self, route: int) -> range:
+        """The rows of ``evidence`` of route ``i`` (its statement's)."""
+        at, statement = self._evidence_at, int(self.route_statements[route])
+        return range(at[statement], at[statement + 1])
 
     def country_name(self, code: str) -> str:
         """The display name of a country by ISO3 or Natural Earth code (the code if unknown)."""
@@ -168,15 +197,19 @@ class Atlas:
         """The atlas of one commodity's routes (places, hubs and tables cut to match)."""
         keep = self.route_table[C.COMMODITY].to_numpy() == commodity
         ids = set(self.route_table[C.ROUTE_ID][keep])
+        statements = set(self.route_table[C.STATEMENT_ID][keep])
         legs = self.leg_table[self.leg_table[C.ROUTE_ID].isin(ids)]
         stages = self.stages[self.stages[C.ROUTE_ID].isin(ids)]
         used = set(stages[C.STAGE_PLACE].dropna()) | set(legs[C.LEG_FROM_PLACE].dropna()) | set(
             legs[C.LEG_TO_PLACE].dropna())
         return Atlas(
+            statements=self.statements[self.statements[C.STATEMENT_ID].isin(statements)]
+            .reset_index(drop=True),
             route_table=self.route_table[keep].reset_index(drop=True),
             stages=stages.reset_index(drop=True),
             leg_table=legs.reset_index(drop=True),
-            evidence=self.evidence[self.evidence[C.ROUTE_ID].isin(ids)].reset_index(drop=True),
+            evidence=self.evidence[self.evidence[C.STATEMENT_ID].isin(statements)]
+            .reset_index(drop=True),
             coords=self.coords,
             places=self.places[self.places[C.PLACE_KEY].isin(used)].reset_index(drop=True),
             hubs=self.hubs,
@@ -195,17 +228,29 @@ class Atlas:
         ids = self.route_table[C.ROUTE_ID].tolist()
         if ids != sorted(ids) or len(set(ids)) != len(ids):
             problems.append("route ids are not unique and sorted")
+        statement_ids = self.statements[C.STATEMENT_ID].tolist()
+        if statement_ids != sorted(statement_ids) or len(set(statement_ids)) != len(statement_ids):
+            problems.append("statement ids are not unique and sorted")
+        owners_of = self.route_table[C.STATEMENT_ID].tolist()
+        if not set(owners_of) <= set(statement_ids):
+            problems.append("routes name statements that are not in the statements table")
+        elif self.route_statements.tolist() != sorted(self.route_statements.tolist()):
+            problems.append("routes are not grouped by statement in statement order")
         known = set(ids)
-        for name, table, index in (("stages", self.stages, C.STAGE_INDEX),
-                                   ("legs", self.leg_table, C.LEG_INDEX),
-                                   ("evidence", self.evidence, C.EVIDENCE_INDEX)):
-            owners = table[C.ROUTE_ID].tolist()
-            if not set(owners) <= known:
-                problems.append(f"{name} name routes that are not in the route table")
+        for name, table, index, extra in (
+                ("stages", self.stages, C.STAGE_INDEX, C.STAGE_OPTION),
+                ("legs", self.leg_table, C.LEG_INDEX, None),
+                ("evidence", self.evidence, C.EVIDENCE_INDEX, None)):
+            by_route = C.ROUTE_ID in table.columns
+            owners = table[C.ROUTE_ID if by_route else C.STATEMENT_ID].tolist()
+            if not set(owners) <= (known if by_route else set(statement_ids)):
+                problems.append(f"{name} name owners that are not in their table")
                 continue
-            order = list(zip(self.route_index(owners).tolist(), table[index].tolist(), strict=True))
-            if order != sorted(order):
-                problems.append(f"{name} are not in route order and then in order along the route")
+            positions = (self.route_index if by_route else self.statement_index)(owners).tolist()
+            keys = [table[index].tolist()] + ([table[extra].tolist()] if extra else [])
+            order = list(zip(positions, *keys, strict=True))
+            if order != sorted(order) or len(set(order)) != len(order):
+                problems.append(f"{name} are not in owner order and then in order along it")
         places = set(self.places[C.PLACE_KEY])
         for column, table in ((C.STAGE_PLACE, self.stages), (C.LEG_FROM_PLACE, self.leg_table),
                               (C.LEG_TO_PLACE, self.leg_table)):

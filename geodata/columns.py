@@ -7,7 +7,11 @@ and evidence names are also the GeoJSON property names (see the README's schema 
 from __future__ import annotations
 
 # --- routes: one row per route, sorted by route id ----------------------------------------------
+# A route is one statement's flow of one commodity: a statement naming three commodities is
+# three routes, ids "<statement>--<commodity>"; a statement of one commodity is one route with
+# the statement's id. Routes sorted by id are grouped by statement, in statement order.
 ROUTE_ID = "route_id"
+STATEMENT_ID = "statement_id"  # the catalogue entry's id
 FLOW_ID = "flow_id"
 COMMODITY = "commodity"
 COMMODITY_LABEL = "commodity_label"
@@ -15,7 +19,7 @@ MARKET = "market"
 MARKET_LABEL = "market_label"
 CATEGORY = "category"
 LABEL = "label"
-PATH = "path"  # "Morocco → Spain → France → Belgium"
+PATH = "path"  # "Morocco → Spain → France → Belgium"; "Guinea or Liberia → Belgium"; "within Sahel"
 REPORTING_COUNTRY = "reporting_country"  # ISO 3166 alpha-3 (or Natural Earth's code)
 REPORTING_ROLE = "reporting_role"
 ACTORS = "actors"  # list of str
@@ -23,43 +27,51 @@ NOTE = "note"
 SOURCE_ID = "source_id"
 SOURCE_TITLE = "source_title"
 SOURCE_URL = "source_url"
+SOURCE_NOTE = "source_note"  # how the catalogue was coded (from a secondary text...), or None
 CATALOGUE = "catalogue"  # file name the route came from
 GEOMETRY = "geometry"  # routes: MultiLineString of the drawn legs; legs: LineString; or None
 
 ROUTE_COLUMNS: tuple[str, ...] = (
-    ROUTE_ID, FLOW_ID, COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, LABEL, PATH,
+    ROUTE_ID, STATEMENT_ID, FLOW_ID, COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, LABEL, PATH,
     REPORTING_COUNTRY, REPORTING_ROLE, ACTORS, NOTE, SOURCE_ID, SOURCE_TITLE, SOURCE_URL,
-    CATALOGUE,
+    SOURCE_NOTE, CATALOGUE,
 )
 
-# --- stages: one row per stage of a route, in order -----------------------------------------------
+# --- stages: one row per place of a stage of a route, in order --------------------------------------
+# A stage naming alternatives (any_of) has a row per alternative, with the same STAGE_INDEX;
+# a "within" route has one stage, of role "within".
 STAGE_INDEX = "stage"  # 0-based position in the route
+STAGE_OPTION = "option"  # 0-based position among the stage's alternatives (0 if it has one)
 STAGE_NAME = "name"
 STAGE_KIND = "kind"  # country, region, city, port, corridor, unstated
 STAGE_ISO3 = "iso3"  # (exports) ISO 3166 alpha-3 codes the place covers; a region lists its members
-STAGE_ROLE = "role"  # origin, transit, destination
+STAGE_ROLE = "role"  # origin, transit, destination, within
 STAGE_STATED = "stated"
 STAGE_PLACE = "place"  # place key, e.g. "region:balkans" (None if unstated)
 STAGE_POINT = "point"  # (exports) [lon, lat] representative point (None if unstated)
-STAGE_BY = "by"  # mode of the leg arriving here, as the catalogue says it
+STAGE_BY = "by"  # modes of the legs arriving here, as LEG_MODE writes them ("road+sea")
 STAGE_SOURCE = "source"  # citation of an inferred stage (or a corridor's definition)
 STAGE_NOTE = "note"
 
 STAGE_COLUMNS: tuple[str, ...] = (
-    ROUTE_ID, STAGE_INDEX, STAGE_PLACE, STAGE_NAME, STAGE_KIND, STAGE_ROLE, STAGE_STATED,
+    ROUTE_ID, STAGE_INDEX, STAGE_OPTION, STAGE_PLACE, STAGE_NAME, STAGE_KIND, STAGE_ROLE, STAGE_STATED,
     STAGE_BY, STAGE_SOURCE, STAGE_NOTE,
 )
 
 # --- legs: one row per leg between consecutive places (corridors expanded), in order --------------
+# Between two stages, a leg from each place of the first to each place of the second: a fan,
+# not a bundle of copies. A "within" route has one leg, undrawn, from its area to itself.
 LEG_INDEX = "leg"  # 0-based position in the route
 LEG_FROM = "from"  # name
 LEG_TO = "to"
 LEG_FROM_PLACE = "from_place"  # place key (None where that end is unstated)
 LEG_TO_PLACE = "to_place"
-LEG_MODE = "mode"  # road, rail, sea, air, unspecified
+#: road, rail, land, sea, air or unspecified; several modes joined by "+" in that order
+#: (``by: [sea, road]`` is "road+sea")
+LEG_MODE = "mode"
 LEG_STATED = "stated"
 LEG_DRAWN = "drawn"  # False where an end is unstated
-LEG_ROUTING = "routing"  # geodesic, sea-lanes, geodesic-fallback, none
+LEG_ROUTING = "routing"  # geodesic, sea-lanes, geodesic-fallback, within, none
 LEG_NOTE = "note"
 #: Rows of :attr:`geodata.atlas.Atlas.coords` holding the leg's line: [start, stop).
 LEG_COORD_START = "coord_start"
@@ -70,16 +82,35 @@ LEG_COLUMNS: tuple[str, ...] = (
     LEG_DRAWN, LEG_ROUTING, LEG_NOTE, LEG_COORD_START, LEG_COORD_STOP,
 )
 
-# --- evidence: one row per evidence item of a route, in order -------------------------------------
+# --- evidence: one row per evidence item of a statement, in statement order -------------------------
 EVIDENCE_INDEX = "item"
 EVIDENCE_SOURCE = "source"  # the report's source id
-EVIDENCE_SECTION = "section"
+EVIDENCE_SECTION = "section"  # the report's heading; None where the report has none
 EVIDENCE_PHRASE = "phrase"
 EVIDENCE_SUMMARY = "summary"
 
+# where the phrase stands in the report's text, when the build was given it (--source-text);
+# else None. Offsets in Unicode code points of the text (W3C TextPositionSelector); exact,
+# prefix and suffix as the text prints them (W3C TextQuoteSelector)
+EVIDENCE_START = "start"
+EVIDENCE_END = "end"
+EVIDENCE_EXACT = "exact"
+EVIDENCE_PREFIX = "prefix"
+EVIDENCE_SUFFIX = "suffix"
+
 EVIDENCE_COLUMNS: tuple[str, ...] = (
-    ROUTE_ID, EVIDENCE_INDEX, EVIDENCE_SOURCE, EVIDENCE_SECTION, EVIDENCE_PHRASE,
-    EVIDENCE_SUMMARY,
+    STATEMENT_ID, EVIDENCE_INDEX, EVIDENCE_SOURCE, EVIDENCE_SECTION, EVIDENCE_PHRASE,
+    EVIDENCE_SUMMARY, EVIDENCE_START, EVIDENCE_END, EVIDENCE_EXACT, EVIDENCE_PREFIX,
+    EVIDENCE_SUFFIX,
+)
+
+# --- statements: one row per catalogue entry, sorted by id --------------------------------------
+COMMODITIES = "commodities"  # list of commodity ids, as the statement names them
+ROUTE_IDS = "route_ids"  # list: the statement's routes, one per commodity
+
+STATEMENT_COLUMNS: tuple[str, ...] = (
+    STATEMENT_ID, FLOW_ID, LABEL, PATH, COMMODITIES, ROUTE_IDS, REPORTING_COUNTRY,
+    REPORTING_ROLE, SOURCE_ID, CATALOGUE,
 )
 
 # --- places: every place the routes use (corridor waypoints included), sorted by key --------------
@@ -106,7 +137,7 @@ HUB_LON = "lon"
 HUB_LAT = "lat"
 HUB_COMMODITIES = "commodities"  # list of commodity ids; empty: every commodity
 HUB_SUMMARY = "summary"
-HUB_EVIDENCE = "evidence"  # list of objects: source, section, phrase, summary
+HUB_EVIDENCE = "evidence"  # list of objects: source, section, phrase, summary, anchor
 HUB_SOURCE_TITLE = "source_title"
 
 HUB_COLUMNS: tuple[str, ...] = (
@@ -130,7 +161,7 @@ REPORTING_COUNTRY_NAME = "reporting_country_name"
 
 REPORT_COLUMNS: tuple[str, ...] = (
     SOURCE_ID, SOURCE_TITLE, REPORT_PUBLISHER, REPORT_EDITION, REPORT_YEAR, SOURCE_URL,
-    REPORT_SHA256, REPORTING_COUNTRY, REPORTING_COUNTRY_NAME, CATALOGUE,
+    REPORT_SHA256, REPORTING_COUNTRY, REPORTING_COUNTRY_NAME, SOURCE_NOTE, CATALOGUE,
 )
 
 # --- countries: every country of the gazetteer (base maps, names) ---------------------------------

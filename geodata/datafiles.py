@@ -94,9 +94,13 @@ def data_text(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def load_countries() -> dict[str, Country]:
+    """Every country by ADM0_A3, named as ``names.yaml`` says where it says (the UN's current
+    name: Türkiye, Eswatini), else by Natural Earth's NAME (kept as ``properties["name"]``)."""
+    names = data_yaml("names.yaml")
     out: dict[str, Country] = {}
     for feature in features(data_text("countries.geojson")):
         p = feature["properties"]
-        out[p["adm0_a3"]] = Country(p["adm0_a3"], p["iso3"], p["name"], p,
-                                    orjson.dumps(feature["geometry"]))
+        code = p["adm0_a3"]
+        out[code] = Country(code, p["iso3"], names.get(code, p["name"]), p,
+                            orjson.dumps(feature["geometry"]))
     return out

@@ -17,7 +17,6 @@ Names match ignoring case, accents and punctuation; an unknown name raises
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import re
@@ -57,11 +56,40 @@ class Place:
 
 @functools.lru_cache(maxsize=1 << 16)  # a catalogue names the same places again and again
 def normalize(name: str) -> str:
-    """The matching form of a name: no accents, case or punctuation."""
+    """The matching form of a name: no accents, case, punctuation or leading "the" ("the
+    Sahel" is "Sahel", "The Gambia" is "Gambia")."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[.'\u2019]", "", text)  # U+2019: typographic apostrophe
-    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+    text = re.sub(r"[^0-9a-z]+", " ", text).strip()
+    return text[4:] if text.startswith("the ") and len(text) > 4 else text
+
+
+#: Lowest rapidfuzz ratio (0-100) of a close spelling worth suggesting.
+SUGGEST_SCORE = 72
+#: Ratio from which a word is taken to be the same word misspelt rather than another word.
+SPELLING_SCORE = 80
+#: Said when no suggestion is a close spelling: the name may be a place the gazetteer lacks.
+DECLARE_HINT = ("If it is a city or port the gazetteer lacks, declare it under 'places:' "
+                "(kind: city or port, name, country, lon, lat, source); a region, with kind: "
+                "region and its members.")
+_MINOR_WORDS = frozenset({"and", "of", "the", "de", "du", "des", "la", "le", "et"})
+
+
+def _initials(claim: str) -> str:
+    """"gulf cooperation council" -> "gcc"; a one-word name has none."""
+    words = [w for w in claim.split() if w not in _MINOR_WORDS]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` misspelt: as many words, each close to its counterpart ("Horn of
+    Afrika"), not another word in one place ("West Asia" is not "East Asia")."""
+    from rapidfuzz import fuzz
+
+    words_a, words_b = a.split(), b.split()
+    return len(words_a) == len(words_b) and all(
+        fuzz.ratio(x, y) >= SPELLING_SCORE for x, y in zip(words_a, words_b, strict=True))
 
 
 def slug(name: str) -> str:
@@ -87,8 +115,8 @@ class Gazetteer:
     @staticmethod
     def _country_place(c: Country, codes: frozenset[str] = frozenset()) -> Place:
         p = c.properties
-        names = {p.get("name_long"), p.get("name_en"), p.get("admin"), p.get("formal_en"),
-                 c.adm0_a3}
+        names = {p.get("name"), p.get("name_long"), p.get("name_en"), p.get("admin"),
+                 p.get("formal_en"), c.adm0_a3}
         # a dependency may carry its sovereign's ISO code (Clipperton Island: FRA): the code
         # names the sovereign's own unit, never the dependency
         if c.iso3 and (c.iso3 == c.adm0_a3 or c.iso3 not in codes):
@@ -151,7 +179,10 @@ class Gazetteer:
     def resolve(self, name: str) -> Place:
         key = self._index.get(normalize(name))
         if key is None:
-            raise UnknownPlaceError(name, self.suggest(name))
+            suggestions = self.suggest(name)
+            notes = {s: extent for s in suggestions if (extent := self._extent(s)) is not None}
+            close = any(_similar(normalize(name), normalize(s)) for s in suggestions)
+            raise UnknownPlaceError(name, suggestions, notes, None if close else DECLARE_HINT)
         return self._places[key]
 
     def get(self, key: str) -> Place:
@@ -161,7 +192,9 @@ class Gazetteer:
         return normalize(name) in self._index
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """Display names of the places whose names are closest to ``name``.
+        """Display names of the places a mistyped or unknown ``name`` may mean, best first:
+        places whose initials it is ("GCC": Gulf states), then close spellings of any of their
+        names (rapidfuzz's ratio, at least :data:`SUGGEST_SCORE` of 100).
 
         Remembered per name until a place is added: a catalogue of 10,000 routes naming one
         unknown place asks 10,000 times, and each answer compares against every known name.
@@ -173,13 +206,33 @@ class Gazetteer:
         return list(cached)
 
     def _closest(self, normalized: str, n: int) -> list[str]:
-        close = difflib.get_close_matches(normalized, list(self._index), n=n * 3, cutoff=0.6)
+        from rapidfuzz import fuzz, process
+
         out: list[str] = []
-        for claim in close:
-            display = self._places[self._index[claim]].name
+
+        def take(key: str) -> None:
+            display = self._places[key].name
             if display not in out:
                 out.append(display)
+
+        compact = normalized.replace(" ", "")
+        if 2 <= len(compact) <= 6 and compact.isalpha():
+            for claim in sorted(self._index):
+                if _initials(claim) == compact:
+                    take(self._index[claim])
+        claims = list(self._index)
+        for claim, _, _ in process.extract(normalized, claims, scorer=fuzz.ratio,
+                                           limit=n * 4, score_cutoff=SUGGEST_SCORE):
+            take(self._index[claim])
         return out[:n]
+
+    def _extent(self, display: str) -> str | None:
+        """What a suggested region covers, so that a region is never offered for another of a
+        different extent without saying so: "a region of 11 countries"; None for other kinds."""
+        place = self._places.get(self._index.get(normalize(display), ""))
+        if place is None or place.kind != "region":
+            return None
+        return f"a region of {len(place.members)} countr{'y' if len(place.members) == 1 else 'ies'}"
 
     def places(self, kind: PlaceKind | None = None) -> list[Place]:
         return sorted((p for p in self._places.values() if kind is None or p.kind == kind),

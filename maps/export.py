@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 #: Version of the exported schema (properties, CSV columns, GPKG layers). Bump the minor
 #: number when adding a property, the major one when renaming or removing one.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_VERSION_KEY = "schema_version"
 
 # route properties that hold lists of objects or strings
@@ -49,10 +49,10 @@ STAGES, MODES, LEGS, EVIDENCE = "stages", "modes", "legs", "evidence"
 
 #: Route properties, in the order they are written (GeoJSON properties, GPKG columns).
 GEOJSON_PROPERTIES: tuple[str, ...] = (
-    SCHEMA_VERSION_KEY, C.ROUTE_ID, C.FLOW_ID, C.COMMODITY, C.COMMODITY_LABEL, C.MARKET,
+    SCHEMA_VERSION_KEY, C.ROUTE_ID, C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY, C.COMMODITY_LABEL, C.MARKET,
     C.MARKET_LABEL, C.CATEGORY, C.LABEL, C.PATH, STAGES, MODES, LEGS,
     C.REPORTING_COUNTRY, C.REPORTING_ROLE, EVIDENCE, C.ACTORS, C.NOTE, C.SOURCE_ID,
-    C.SOURCE_TITLE, C.SOURCE_URL, C.CATALOGUE,
+    C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE, C.CATALOGUE,
 )
 #: Properties that hold lists or objects: JSON text columns in the GeoPackage.
 NESTED_PROPERTIES: tuple[str, ...] = (STAGES, MODES, LEGS, EVIDENCE, C.ACTORS)
@@ -60,15 +60,27 @@ NESTED_PROPERTIES: tuple[str, ...] = (STAGES, MODES, LEGS, EVIDENCE, C.ACTORS)
 _FLAT = tuple(k for k in GEOJSON_PROPERTIES if k != SCHEMA_VERSION_KEY and k in C.ROUTE_COLUMNS
               and k not in NESTED_PROPERTIES)
 
+#: Stage object key: True where the stage names alternatives (``any_of``), one object each,
+#: sharing their ``stage`` index.
+STAGE_ANY_OF = "any_of"
 STAGE_KEYS: tuple[str, ...] = (
-    C.STAGE_NAME, C.STAGE_KIND, C.STAGE_ISO3, C.STAGE_ROLE, C.STAGE_STATED, C.STAGE_PLACE,
-    C.STAGE_POINT, C.STAGE_SOURCE, C.STAGE_NOTE,
+    C.STAGE_INDEX, C.STAGE_NAME, C.STAGE_KIND, C.STAGE_ISO3, C.STAGE_ROLE, C.STAGE_STATED,
+    C.STAGE_PLACE, C.STAGE_POINT, STAGE_ANY_OF, C.STAGE_SOURCE, C.STAGE_NOTE,
 )
+#: Leg object key: the leg's modes as a list (``mode`` joins them with "+"); [] if unspecified.
+LEG_BY = "by"
 LEG_KEYS: tuple[str, ...] = (
-    C.LEG_FROM, C.LEG_TO, C.LEG_MODE, C.LEG_STATED, C.LEG_DRAWN, C.LEG_ROUTING, C.LEG_NOTE,
+    C.LEG_FROM, C.LEG_TO, C.LEG_MODE, LEG_BY, C.LEG_STATED, C.LEG_DRAWN, C.LEG_ROUTING,
+    C.LEG_NOTE,
 )
+#: Evidence object key: where the phrase stands in the report's text, as W3C Web Annotation
+#: selectors, when the build was given the text (``--source-text``); else null.
+#: ``{"sha256": <the text's>, "selector": [{"type": "TextQuoteSelector", "exact", "prefix",
+#: "suffix"}, {"type": "TextPositionSelector", "start", "end"}]}``
+EVIDENCE_ANCHOR = "anchor"
 EVIDENCE_KEYS: tuple[str, ...] = (
     C.EVIDENCE_SOURCE, C.EVIDENCE_SECTION, C.EVIDENCE_PHRASE, C.EVIDENCE_SUMMARY,
+    EVIDENCE_ANCHOR,
 )
 
 # file and layer names
@@ -134,18 +146,22 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
     stages = {k: atlas.stages[k].tolist() for k in atlas.stages.columns}
     legs = {k: atlas.leg_table[k].tolist() for k in atlas.leg_table.columns}
     evidence = {k: atlas.evidence[k].tolist() for k in atlas.evidence.columns}
-    stage_at, leg_at, evidence_at = (atlas.offsets(t).tolist()
-                                     for t in (atlas.stages, atlas.leg_table, atlas.evidence))
+    stage_at, leg_at = (atlas.offsets(t).tolist() for t in (atlas.stages, atlas.leg_table))
     places = _stage_places(atlas)
     lines = _leg_lines(atlas)
+    shas = dict(zip(atlas.reports[C.SOURCE_ID], atlas.reports[C.REPORT_SHA256], strict=True))
+    legs[LEG_BY] = [[] if m == "unspecified" else m.split("+") for m in legs[C.LEG_MODE]]
+    options = stages[C.STAGE_OPTION]
     for i in range(len(atlas.route_table)):
         leg_rows = range(leg_at[i], leg_at[i + 1])
+        stage_rows = range(stage_at[i], stage_at[i + 1])
+        several = {stages[C.STAGE_INDEX][s] for s in stage_rows if options[s] > 0}
         nested = {
-            STAGES: [_stage(stages, s, places) for s in range(stage_at[i], stage_at[i + 1])],
+            STAGES: [_stage(stages, s, places, stages[C.STAGE_INDEX][s] in several)
+                     for s in stage_rows],
             MODES: [legs[C.LEG_MODE][k] for k in leg_rows],
             LEGS: [{key: legs[key][k] for key in LEG_KEYS} for k in leg_rows],
-            EVIDENCE: [{key: evidence[key][e] for key in EVIDENCE_KEYS}
-                       for e in range(evidence_at[i], evidence_at[i + 1])],
+            EVIDENCE: [_evidence(evidence, e, shas) for e in atlas.evidence_rows(i)],
             C.ACTORS: list(routes[C.ACTORS][i]),
         }
         record: dict[str, Any] = {
@@ -175,11 +191,36 @@ def _leg_lines(atlas: Atlas) -> list[list[Any]]:
             for a, b, out in zip(start.tolist(), stop.tolist(), outside.tolist(), strict=True)]
 
 
+def _evidence(evidence: dict[str, list[Any]], e: int, shas: dict[str, str]) -> dict[str, Any]:
+    item = {key: evidence[key][e] for key in EVIDENCE_KEYS if key != EVIDENCE_ANCHOR}
+    item[EVIDENCE_ANCHOR] = anchor_object(
+        {key: evidence[key][e] for key in ANCHOR_COLUMNS}, shas.get(evidence[C.EVIDENCE_SOURCE][e]))
+    return item
+
+
+#: The evidence columns an anchor is made of.
+ANCHOR_COLUMNS: tuple[str, ...] = (C.EVIDENCE_START, C.EVIDENCE_END, C.EVIDENCE_EXACT,
+                                   C.EVIDENCE_PREFIX, C.EVIDENCE_SUFFIX)
+
+
+def anchor_object(values: dict[str, Any], sha256: str | None) -> dict[str, Any] | None:
+    """The exported anchor of one evidence item (see :data:`EVIDENCE_ANCHOR`), or None."""
+    if values.get(C.EVIDENCE_START) is None:
+        return None
+    return {"sha256": sha256, "selector": [
+        {"type": "TextQuoteSelector", "exact": values[C.EVIDENCE_EXACT],
+         "prefix": values[C.EVIDENCE_PREFIX], "suffix": values[C.EVIDENCE_SUFFIX]},
+        {"type": "TextPositionSelector", "start": int(values[C.EVIDENCE_START]),
+         "end": int(values[C.EVIDENCE_END])},
+    ]}
+
+
 def _stage(stages: dict[str, list[Any]], s: int,
-           places: dict[str, tuple[list[str], list[float]]]) -> dict[str, Any]:
+           places: dict[str, tuple[list[str], list[float]]], any_of: bool) -> dict[str, Any]:
     key = stages[C.STAGE_PLACE][s]
     iso3, point = places[key] if key is not None else ([], None)
-    values = {C.STAGE_NAME: stages[C.STAGE_NAME][s], C.STAGE_KIND: stages[C.STAGE_KIND][s],
+    values = {C.STAGE_INDEX: stages[C.STAGE_INDEX][s], STAGE_ANY_OF: any_of,
+              C.STAGE_NAME: stages[C.STAGE_NAME][s], C.STAGE_KIND: stages[C.STAGE_KIND][s],
               C.STAGE_ISO3: list(iso3), C.STAGE_ROLE: stages[C.STAGE_ROLE][s],
               C.STAGE_STATED: bool(stages[C.STAGE_STATED][s]), C.STAGE_PLACE: key,
               C.STAGE_POINT: point, C.STAGE_SOURCE: stages[C.STAGE_SOURCE][s],

@@ -13,15 +13,17 @@ are never changed.
 
 FlowmapBlue's two files use the Atlas's place keys as location ids (``country:BEL``,
 ``region:balkans``, ``port:BEANR``): they are unique and stable across builds, unlike names.
-Flows are aggregated by (origin, dest): ``count`` is the number of drawn legs between the two
-places over all routes. Rows are sorted; line ends are ``\\n``.
+Flows are aggregated by (origin, dest): ``count`` is the number of statements (catalogue
+entries: one passage of a report) with a drawn leg between the two places, whatever the number
+of commodities or alternatives a statement names: one sentence counts once. Rows are sorted;
+line ends are ``\\n``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from trafficking_route_mapper.maps.export import FLOWMAP_FOLDER, FLOWS_CSV
 COUNT = "count"
 FROM_LON, FROM_LAT, TO_LON, TO_LAT = "from_lon", "from_lat", "to_lon", "to_lat"
 FLOW_COLUMNS: tuple[str, ...] = (
-    C.ROUTE_ID, C.FLOW_ID, C.COMMODITY, C.LEG_INDEX, C.LEG_FROM, C.LEG_TO, FROM_LON, FROM_LAT,
+    C.ROUTE_ID, C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY, C.LEG_INDEX, C.LEG_FROM, C.LEG_TO, FROM_LON, FROM_LAT,
     TO_LON, TO_LAT, C.LEG_MODE, C.LEG_STATED, C.LEG_ROUTING, COUNT,
 )
 # FlowmapBlue's own column names
@@ -67,13 +69,13 @@ def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
     routes = atlas.route_table
-    route_values = {k: routes[k].tolist() for k in (C.FLOW_ID, C.COMMODITY)}
+    route_values = {k: routes[k].tolist() for k in (C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY)}
     legs = atlas.leg_table
     owner = atlas.route_index(legs[C.ROUTE_ID]).tolist()
     columns = {k: legs[k].tolist() for k in legs.columns}
     coords = atlas.coords
     rows: list[list[Any]] = []
-    pairs: Counter[tuple[str, str]] = Counter()
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     for k, drawn in enumerate(columns[C.LEG_DRAWN]):
         if not drawn:
@@ -82,8 +84,9 @@ def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
         start = (wrap_lon(float(line[0, 0])), float(line[0, 1]))
         end = (wrap_lon(float(line[-1, 0])), float(line[-1, 1]))
         frm, to = columns[C.LEG_FROM][k], columns[C.LEG_TO][k]
+        statement = route_values[C.STATEMENT_ID][owner[k]]
         rows.append([
-            columns[C.ROUTE_ID][k], route_values[C.FLOW_ID][owner[k]],
+            columns[C.ROUTE_ID][k], statement, route_values[C.FLOW_ID][owner[k]],
             route_values[C.COMMODITY][owner[k]], columns[C.LEG_INDEX][k], text_cell(frm),
             text_cell(to), _fmt(start[0]), _fmt(start[1]), _fmt(end[0]), _fmt(end[1]),
             columns[C.LEG_MODE][k], "true" if columns[C.LEG_STATED][k] else "false",
@@ -92,14 +95,14 @@ def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
         origin, dest = columns[C.LEG_FROM_PLACE][k], columns[C.LEG_TO_PLACE][k]
         names.setdefault(origin, frm)
         names.setdefault(dest, to)
-        pairs[(origin, dest)] += 1
+        pairs[(origin, dest)].add(statement)
     points: dict[str, Point] = {
         key: (float(lon), float(lat)) for key, lon, lat in zip(
             atlas.places[C.PLACE_KEY], atlas.places[C.PLACE_LON], atlas.places[C.PLACE_LAT],
             strict=True)}
     location_rows = [[key, text_cell(name), _fmt(points[key][1]), _fmt(wrap_lon(points[key][0]))]
                      for key, name in sorted(names.items())]
-    flow_rows = [[o, d, n] for (o, d), n in sorted(pairs.items())]
+    flow_rows = [[o, d, len(n)] for (o, d), n in sorted(pairs.items())]
     outputs = {
         folder / FLOWS_CSV: _csv_bytes(FLOW_COLUMNS, rows),
         folder / FLOWMAP_FOLDER / "locations.csv": _csv_bytes(LOCATION_COLUMNS, location_rows),

@@ -30,8 +30,6 @@ DENSE_THINNING = 5
 #: Region and base-map polygons are context, drawn thin: coarser still.
 AREA_SIMPLIFY_DEGREES = 0.08
 AREA_PRECISION = 2
-#: The market categories, in display order.
-CATEGORIES: tuple[str, ...] = ("People", "Trade", "Environment", "Drugs")
 
 Bundle = tuple[tuple[float, float], tuple[float, float]]
 
@@ -44,7 +42,8 @@ class PageRoute:
     entry: dict[str, Any]  # what the page script reads, less lanes, commodity and report index
     bundles: list[Bundle]  # per drawn leg: its two ends, rounded, in a canonical order
     places: list[str]  # place keys of the route's stages
-    report: tuple[str, str | None]  # the source report's title and URL (one table per page)
+    #: the source report's title, URL and the coder's note on the source (one table per page)
+    report: tuple[str, str | None, str | None]
 
 
 def thinning(routes: int) -> int:
@@ -77,68 +76,114 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         thin = thinning(len(routes))
     coords = np.round(atlas.coords, PAGE_PRECISION) + 0.0
     ends = np.round(coords, 2)
-    r = {k: routes[k].tolist() for k in (C.ROUTE_ID, C.LABEL, C.PATH, C.REPORTING_ROLE,
-                                         C.REPORTING_COUNTRY, C.ACTORS, C.NOTE, C.SOURCE_ID,
-                                         C.SOURCE_TITLE, C.SOURCE_URL, C.COMMODITY)}
+    r = {k: routes[k].tolist() for k in (C.ROUTE_ID, C.STATEMENT_ID, C.LABEL, C.PATH,
+                                         C.REPORTING_ROLE, C.REPORTING_COUNTRY, C.ACTORS, C.NOTE,
+                                         C.SOURCE_ID, C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE,
+                                         C.COMMODITY, C.COMMODITY_LABEL)}
     st = {k: atlas.stages[k].tolist() for k in atlas.stages.columns}
     lg = {k: atlas.leg_table[k].tolist() for k in atlas.leg_table.columns}
     ev = {k: atlas.evidence[k].tolist() for k in atlas.evidence.columns}
-    stage_at, leg_at, evidence_at = (atlas.offsets(t).tolist()
-                                     for t in (atlas.stages, atlas.leg_table, atlas.evidence))
+    stage_at, leg_at = (atlas.offsets(t).tolist() for t in (atlas.stages, atlas.leg_table))
     points = {key: [float(lon), float(lat)] for key, lon, lat in zip(
         atlas.places[C.PLACE_KEY], atlas.places[C.PLACE_LON], atlas.places[C.PLACE_LAT],
         strict=True)}
+    siblings: dict[str, list[str]] = defaultdict(list)
+    for statement, label in zip(r[C.STATEMENT_ID], r[C.COMMODITY_LABEL], strict=True):
+        siblings[statement].append(label)
     prepared = []
     for i in range(len(routes)):
         stage_rows = range(stage_at[i], stage_at[i + 1])
         leg_rows = range(leg_at[i], leg_at[i + 1])
-        legs, bundles = [], []
+        legs, bundles, drawn_rows = [], [], []
         for k in leg_rows:
             if not lg[C.LEG_DRAWN][k]:
                 continue
             lo, hi = lg[C.LEG_COORD_START][k], lg[C.LEG_COORD_STOP][k]
             step = thin if lg[C.LEG_ROUTING][k] == "geodesic" else 1
             legs.append({"p": _thinned(coords[lo:hi], step), "s": 1 if lg[C.LEG_STATED][k] else 0})
+            drawn_rows.append(k)
             a = (float(ends[lo, 0]), float(ends[lo, 1]))
             b = (float(ends[hi - 1, 0]), float(ends[hi - 1, 1]))
             bundles.append((a, b) if a <= b else (b, a))
         kinds = [st[C.STAGE_KIND][s] for s in stage_rows]
         keys = [st[C.STAGE_PLACE][s] for s in stage_rows]
         placed = [key for key in keys if key is not None]
-        entry = {
+        within = st[C.STAGE_ROLE][stage_rows[0]] == "within"
+        entry: dict[str, Any] = {
             "id": r[C.ROUTE_ID][i],
             "label": r[C.LABEL][i],
             "path": r[C.PATH][i],
             "legs": legs,
-            "open": [kinds[0] == "unstated", kinds[-1] == "unstated"],
-            "regions": [key for key, kind in zip(keys, kinds, strict=True) if kind == "region"],
+            "open": _open_ends(lg, leg_rows, drawn_rows),
+            "regions": [key for key, kind in zip(keys, kinds, strict=True)
+                        if kind == "region" or (within and key is not None)],
             "anchor": points[placed[0]] if placed else None,
-            "d": {
-                "stages": [_stage(st, s) for s in stage_rows],
-                "role": r[C.REPORTING_ROLE][i],
-                "reporting": r[C.REPORTING_COUNTRY][i],
-                # an item's source only where it is not the route's own report
-                "evidence": [_evidence(ev, e, r[C.SOURCE_ID][i])
-                             for e in range(evidence_at[i], evidence_at[i + 1])],
-                "actors": list(r[C.ACTORS][i]),
-                "note": r[C.NOTE][i],
-                "legnotes": [f"{lg[C.LEG_FROM][k]} → {lg[C.LEG_TO][k]}: {lg[C.LEG_NOTE][k]}"
-                             for k in leg_rows if lg[C.LEG_NOTE][k]],
-            },
         }
-        url = r[C.SOURCE_URL][i]
+        if within:
+            entry["w"] = 0.0  # its place among the area's marks: see page_data()
+        also = [label for label in siblings[r[C.STATEMENT_ID][i]]
+                if label != r[C.COMMODITY_LABEL][i]]
+        details: dict[str, Any] = {
+            "stages": _stages(st, stage_rows),
+            "role": r[C.REPORTING_ROLE][i],
+            "reporting": r[C.REPORTING_COUNTRY][i],
+            # an item's source only where it is not the route's own report
+            "evidence": [_evidence(ev, e, r[C.SOURCE_ID][i]) for e in atlas.evidence_rows(i)],
+            "actors": list(r[C.ACTORS][i]),
+            "note": r[C.NOTE][i],
+            "legnotes": [f"{lg[C.LEG_FROM][k]} → {lg[C.LEG_TO][k]}: {lg[C.LEG_NOTE][k]}"
+                         for k in leg_rows if lg[C.LEG_NOTE][k]],
+        }
+        if also:
+            details["also"] = also
+        entry["d"] = details
+        url, note = r[C.SOURCE_URL][i], r[C.SOURCE_NOTE][i]
         prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, placed,
                                   (str(r[C.SOURCE_TITLE][i]),
-                                   url if isinstance(url, str) and url else None)))
+                                   url if isinstance(url, str) and url else None,
+                                   note if isinstance(note, str) and note else None)))
     return prepared
 
 
-def _stage(st: dict[str, list[Any]], s: int) -> dict[str, Any]:
+def _open_ends(lg: dict[str, list[Any]], leg_rows: range, drawn_rows: list[int]) -> list[list[int]]:
+    """Where a ring marks an end the report leaves unstated: [drawn leg, 0 (its start) or
+    1 (its end)], once per place that an unstated origin leads to or an unstated destination
+    is reached from."""
+    after = {lg[C.LEG_TO_PLACE][k] for k in leg_rows if lg[C.LEG_FROM_PLACE][k] is None}
+    before = {lg[C.LEG_FROM_PLACE][k] for k in leg_rows if lg[C.LEG_TO_PLACE][k] is None}
+    out: list[list[int]] = []
+    for j, k in enumerate(drawn_rows):
+        start, end = lg[C.LEG_FROM_PLACE][k], lg[C.LEG_TO_PLACE][k]
+        if start in after:
+            out.append([j, 0])
+            after.discard(start)
+        if end in before:
+            out.append([j, 1])
+            before.discard(end)
+    return out
+
+
+def _stages(st: dict[str, list[Any]], rows: range) -> list[dict[str, Any]]:
+    """One object per stage of a route; a stage of several alternatives names them all
+    ("Guinea or Liberia") and says how many (``any``)."""
+    grouped: dict[int, list[int]] = {}
+    for s in rows:
+        grouped.setdefault(st[C.STAGE_INDEX][s], []).append(s)
+    return [_stage(st, group) for group in grouped.values()]
+
+
+def _stage(st: dict[str, list[Any]], group: list[int]) -> dict[str, Any]:
+    s = group[0]
     by = st[C.STAGE_BY][s]
+    names = [st[C.STAGE_NAME][g] for g in group]
+    kinds = list(dict.fromkeys(st[C.STAGE_KIND][g] for g in group))
     item = {
-        "name": st[C.STAGE_NAME][s], "kind": st[C.STAGE_KIND][s], "role": st[C.STAGE_ROLE][s],
+        "name": names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1],
+        "kind": ", ".join(kinds), "role": st[C.STAGE_ROLE][s],
         "stated": bool(st[C.STAGE_STATED][s]), "note": st[C.STAGE_NOTE][s],
-        "source": st[C.STAGE_SOURCE][s], "by": by if by and by != "unspecified" else None,
+        "source": st[C.STAGE_SOURCE][s],
+        "by": by.replace("+", ", ") if by and by != "unspecified" else None,
+        "any": len(group) if len(group) > 1 else None,
     }
     return {k: v for k, v in item.items() if v is not None or k in _STAGE_REQUIRED}
 
@@ -146,6 +191,8 @@ def _stage(st: dict[str, list[Any]], s: int) -> dict[str, Any]:
 def _evidence(ev: dict[str, list[Any]], e: int, own: str) -> dict[str, Any]:
     item = {"section": ev[C.EVIDENCE_SECTION][e], "phrase": ev[C.EVIDENCE_PHRASE][e],
             "summary": ev[C.EVIDENCE_SUMMARY][e]}
+    if item["section"] is None:
+        del item["section"]  # a report without headings
     if ev[C.EVIDENCE_SOURCE][e] != own:
         item["source"] = ev[C.EVIDENCE_SOURCE][e]
     return item
@@ -172,6 +219,21 @@ def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
     return out
 
 
+def _mark_lanes(routes: Sequence[PageRoute]) -> dict[int, float]:
+    """The place of each flow-within-an-area's mark among the marks of its area, centred on
+    the area's point and ordered by route id (as :func:`lanes` orders shared legs)."""
+    by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for i, route in enumerate(routes):
+        if "w" in route.entry and route.places:
+            by_area[route.places[0]].append((route.entry["id"], i))
+    out = {}
+    for group in by_area.values():
+        group.sort()
+        for k, (_, i) in enumerate(group):
+            out[i] = k - (len(group) - 1) / 2
+    return out
+
+
 def area_feature(name: str, geom: Any) -> dict[str, Any]:
     """A coarse outline for context: simplified, rounded, without topology repair (cheap)."""
     import shapely
@@ -182,10 +244,18 @@ def area_feature(name: str, geom: Any) -> dict[str, Any]:
             "geometry": json.loads(shapely.to_geojson(simple))}
 
 
-def region_features(places: Any) -> dict[str, dict[str, Any]]:
-    """Outline of every region place, computed once per build and shared by all pages."""
+def region_features(places: Any, within: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Outline of every region place, and of the countries in ``within`` (the areas flows stay
+    inside), computed once per build and shared by all pages."""
     return {row.place: area_feature(row.name, row.geometry)
-            for row in places.itertuples(index=False) if row.kind == "region"}
+            for row in places.itertuples(index=False)
+            if row.kind == "region" or row.place in (within or ())}
+
+
+def within_areas(atlas: Atlas) -> set[str]:
+    """Place keys of the areas that ``within`` routes stay inside."""
+    stages = atlas.stages
+    return set(stages[C.STAGE_PLACE][stages[C.STAGE_ROLE] == "within"].dropna())
 
 
 def base_map(atlas: Atlas) -> dict[str, Any]:
@@ -207,7 +277,7 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     Hubs are every place of a reporting country a route uses, and the hubs the catalogues
     declare with their own evidence (``atlas.hubs``).
     """
-    areas = region_features(places) if areas is None else areas
+    areas = region_features(places, within_areas(atlas)) if areas is None else areas
     order = list(atlas.commodities[C.COMMODITY])
     commodity_ids = sorted({r.commodity for r in routes}, key=order.index)
     commodity_index = {cid: i for i, cid in enumerate(commodity_ids)}
@@ -216,20 +286,25 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     entries = []
     regions: dict[str, Any] = {}
     hub_routes: dict[str, list[int]] = defaultdict(list)
-    reports = sorted({route.report for route in routes}, key=lambda r: (r[0], r[1] or ""))
+    reports = sorted({route.report for route in routes},
+                     key=lambda r: (r[0], r[1] or "", r[2] or ""))
     report_index = {report: i for i, report in enumerate(reports)}
+    marks = _mark_lanes(routes)
     for i, (route, offsets) in enumerate(zip(routes, lanes(routes), strict=True)):
         legs = [{**leg, "o": lane} for leg, lane in zip(route.entry["legs"], offsets, strict=True)]
-        entries.append({**route.entry, "c": commodity_index[route.commodity], "legs": legs,
-                        "s": report_index[route.report]})
+        entry = {**route.entry, "c": commodity_index[route.commodity], "legs": legs,
+                 "s": report_index[route.report]}
+        if i in marks:
+            entry["w"] = marks[i]
+        entries.append(entry)
         for key in route.entry["regions"]:
             if key in areas:
                 regions[key] = areas[key]
         for key in route.places:
-            if key in place_rows and _is_hub(place_rows[key], reporting):
-                hub_routes[key].append(i)
+            if key in place_rows and (_is_hub(place_rows[key], reporting) or "w" in route.entry):
+                hub_routes[key].append(i)  # a flow within an area is listed at it
     counts = Counter(r.commodity for r in routes)
-    drawn = Counter(r.commodity for r in routes if r.entry["legs"])
+    drawn = Counter(r.commodity for r in routes if r.entry["legs"] or "w" in r.entry)
     table = atlas.commodities.set_index(C.COMMODITY)
     commodities = [{
         "id": cid, "label": table.at[cid, C.COMMODITY_LABEL],
@@ -240,7 +315,7 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     labels = dict(zip(table.index, table[C.COMMODITY_LABEL], strict=True))
     return {
         "title": title,
-        "categories": list(CATEGORIES),
+        "categories": list(dict.fromkeys(atlas.commodities[C.CATEGORY])),
         "commodities": commodities,
         "routes": entries,
         "regions": regions,
@@ -250,8 +325,9 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
         "reporting": ", ".join(reporting),
         "reportingNames": {code: atlas.country_name(code) for code in reporting},
         "reportingName": ", ".join(atlas.country_name(code) for code in reporting),
-        "reports": [{"title": title, "url": url} for title, url in reports],
-        "sources": [f"{title} ({url})" if url else title for title, url in reports],
+        "reports": [{"title": title, "url": url, "note": note} for title, url, note in reports],
+        "sources": [(f"{title} ({url})" if url else title) + (f" (note: {note})" if note else "")
+                    for title, url, note in reports],
         "width": style.line_width(sum(1 for r in routes if r.entry["legs"])),
         "dense": len(routes) > DENSE_ROUTES,
         "bounds": _bounds(routes),
@@ -273,7 +349,10 @@ def _hubs(hub_routes: dict[str, list[int]], place_rows: dict[str, Any], declared
         entry = hubs.setdefault(hub.place, {"name": hub.name, "kind": hub.kind,
                                             "lon": hub.lon, "lat": hub.lat, "notes": []})
         entry["notes"].append({
-            "summary": hub.summary, "evidence": hub.evidence, "title": hub.source_title,
+            "summary": hub.summary, "title": hub.source_title,
+            "evidence": [{k: ev[k] for k in (C.EVIDENCE_SOURCE, C.EVIDENCE_SECTION,
+                                             C.EVIDENCE_PHRASE, C.EVIDENCE_SUMMARY)
+                          if ev[k] is not None} for ev in hub.evidence],
             "commodities": [labels[c] for c in hub.commodities],
         })
     return [{**hubs[key], "routes": sorted(set(hub_routes.get(key, [])))} for key in sorted(hubs)]

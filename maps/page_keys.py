@@ -11,7 +11,8 @@ from __future__ import annotations
 #: ``trm-data``: the page.
 PAGE: dict[str, str] = {
     "title": "the page's title (the reports' titles)",
-    "categories": "market categories in display order (People, Trade, Environment, Drugs)",
+    "categories": "market categories in display order (People, Trade, Environment, Drugs, "
+                  "Cyber crimes, Financial crimes)",
     "commodities": "the page's commodities in display order: COMMODITY objects",
     "routes": "every route of the page, in route-id order: ROUTE objects",
     "regions": "place key -> GeoJSON Feature of a region's simplified outline, for the regions "
@@ -21,8 +22,9 @@ PAGE: dict[str, str] = {
     "reporting": "the reporting countries' codes, comma-separated",
     "reportingNames": "reporting country code -> display name",
     "reportingName": "the reporting countries' names, comma-separated",
-    "reports": "the source reports, {title, url}; a route refers to one by index (ROUTE.s)",
-    "sources": "each report as one line of text for the legend: 'title (url)'",
+    "reports": "the source reports, {title, url, note (how it was coded, or null)}; a route "
+               "refers to one by index (ROUTE.s)",
+    "sources": "each report as one line of text for the legend: 'title (url) (note: ...)'",
     "width": "line width in CSS pixels (thinner for larger pages)",
     "dense": "true past maps.page_data.DENSE_ROUTES routes: arrowheads on hover only",
     "bounds": "[[south, west], [north, east]] of every drawn line, or null",
@@ -38,7 +40,7 @@ COMMODITY: dict[str, str] = {
     "category": "the market's category",
     "colour": "line colour, #RRGGBB",
     "count": "routes of this commodity on the page",
-    "drawn": "how many of them have a line",
+    "drawn": "how many of them are drawn (a line, or the mark of a flow within an area)",
     "page": "link to the commodity's own page, or null",
 }
 
@@ -46,11 +48,17 @@ COMMODITY: dict[str, str] = {
 ROUTE: dict[str, str] = {
     "id": "route id",
     "label": "route label",
-    "path": "'Morocco → Spain → France → Belgium'",
-    "legs": "drawn legs in order: LEG objects",
-    "open": "[origin not stated, destination not stated]",
-    "regions": "place keys of the region stages (shaded on hover)",
+    "path": "'Morocco → Spain → France → Belgium', 'Guinea or Liberia → Belgium', "
+            "'within Sahel'",
+    "legs": "drawn legs in order: LEG objects (a stage of several places fans out: a leg to "
+            "each)",
+    "open": "where a ring marks an unstated end: [[index into legs, 0 = its start or 1 = its "
+            "end], ...]",
+    "regions": "place keys of the region stages and of a flow's area (shaded on hover)",
     "anchor": "[lon, lat] of the first stated place (a route without a line is opened there)",
+    "w": "on a flow that stays inside one area (no legs, drawn as a mark at its anchor): the "
+         "mark's place among the marks of that area, in mark widths from the anchor (0, or "
+         "-0.5, 0.5, ...); absent otherwise",
     "c": "index into PAGE['commodities']",
     "s": "index into PAGE['reports']",
 }
@@ -65,13 +73,17 @@ LEG: dict[str, str] = {
 #: One entry of ``trm-details``.
 DETAILS: dict[str, str] = {
     "stages": "the stages in order: {name, kind, role, stated, and where set: note, source, "
-              "by (mode of the leg arriving)}",
+              "by (modes of the legs arriving, 'road, sea'), any (how many alternatives a "
+              "stage names: 'Guinea or Liberia' is 2)}",
     "role": "the reporting country's role on the route",
     "reporting": "the reporting country's code",
-    "evidence": "{section, phrase, summary, and source where it is not the route's report}",
+    "evidence": "{phrase, summary, section where the report has headings, and source where it "
+                "is not the route's report}",
     "actors": "actors as the report names them",
     "note": "the route's note, or null",
     "legnotes": "'from → to: note' for legs with a note (how a sea leg was drawn)",
+    "also": "the other commodities of the route's statement (one entry naming several: one "
+            "evidence, a route per commodity); absent where it names one",
 }
 
 #: One entry of PAGE["hubs"].

@@ -28,6 +28,7 @@ from trafficking_route_mapper.maps.page_data import (
     prepare,
     region_features,
     thinning,
+    within_areas,
 )
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,8 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
 
     @functools.cache
     def shared() -> tuple[list[PageRoute], dict[str, dict[str, Any]], dict[str, Any] | None]:
-        return prepare(atlas, thin), region_features(places), base_map(atlas) if offline else None
+        return (prepare(atlas, thin), region_features(places, within_areas(atlas)),
+                base_map(atlas) if offline else None)
 
     def overview() -> Path:
         routes, areas, base = shared()

@@ -1,16 +1,23 @@
 """The closed vocabularies: criminal markets and the commodities that move in them.
 
-Markets and categories follow the Global Organized Crime Index (2021 edition): ten criminal
-markets in four categories. Commodities are finer, where reports distinguish them (cannabis
+Markets and categories follow the Global Organized Crime Index: the ten criminal markets of its
+2021 edition in four categories, and the five its 2023 edition added (extortion and protection
+racketeering; trade in counterfeit goods; illicit trade in excisable goods; cyber-dependent
+crimes; financial crimes), fifteen markets in six categories. Each market says the edition it
+was first assessed in, so that a comparison of editions can tell "not assessed" from "gone".
+The Index counts money laundering under resilience, not as a market; proceeds a report says
+are moved or laundered abroad are filed here under financial crimes (``criminal-proceeds``),
+so that such a flow can be mapped. Commodities are finer, where reports distinguish them (cannabis
 resin from herbal cannabis, ivory from live animals); each belongs to exactly one market.
 A catalogue naming anything else is rejected with the closest known ids.
 
 The registry is also where each commodity gets its colour and its place in display order (the
 order of :data:`COMMODITIES`): the Atlas carries both to every renderer.
 
-Colour encodes the criminal market, from Paul Tol's colour-blind-safe "muted" scheme (with a
-neutral dark grey for arms trafficking, the tenth market). Commodities of one market share its
-hue and differ in shade, so an analyst reads "drugs: heroin" from the hue and the layer name.
+Colour encodes the criminal market: the 2021 markets take Paul Tol's "muted" scheme (with a
+neutral dark grey for arms trafficking, the tenth market), the 2023 markets colours from his
+"bright" and "light" schemes. Commodities of one market share its hue and differ in shade, so
+an analyst reads "drugs: heroin" from the hue and the layer name.
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from typing import Literal
 
 from trafficking_route_mapper.routes.errors import UnknownCommodityError
 
-Category = Literal["People", "Trade", "Environment", "Drugs"]
-CATEGORIES: tuple[Category, ...] = ("People", "Trade", "Environment", "Drugs")
+Category = Literal["People", "Trade", "Environment", "Drugs", "Cyber crimes", "Financial crimes"]
+CATEGORIES: tuple[Category, ...] = ("People", "Trade", "Environment", "Drugs", "Cyber crimes",
+                                    "Financial crimes")
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class Market:
     label: str
     category: Category
     colour: str  # the market's base colour, "#RRGGBB"
+    since: int  # the Index edition that first assessed it (2021 or 2023)
 
 
 @dataclass(frozen=True)
@@ -45,22 +54,31 @@ class Commodity:
         return self.market.category
 
 
-def _markets(*rows: tuple[str, str, Category, str]) -> dict[str, Market]:
-    return {mid: Market(mid, label, cat, colour) for mid, label, cat, colour in rows}
+def _markets(*rows: tuple[str, str, Category, str, int]) -> dict[str, Market]:
+    return {row[0]: Market(*row) for row in rows}
 
 
-#: Markets, with base colours from Paul Tol's "muted" scheme (https://personal.sron.nl/~pault/).
+#: Markets in the Index's order, with base colours from Paul Tol's schemes
+#: (https://personal.sron.nl/~pault/).
 MARKETS: dict[str, Market] = _markets(
-    ("human-trafficking", "Human trafficking", "People", "#CC6677"),
-    ("human-smuggling", "Human smuggling", "People", "#DDCC77"),
-    ("arms-trafficking", "Arms trafficking", "Trade", "#555555"),
-    ("flora-crimes", "Flora crimes", "Environment", "#44AA99"),
-    ("fauna-crimes", "Fauna crimes", "Environment", "#999933"),
-    ("non-renewable-resource-crimes", "Non-renewable resource crimes", "Environment", "#88CCEE"),
-    ("heroin-trade", "Heroin trade", "Drugs", "#882255"),
-    ("cocaine-trade", "Cocaine trade", "Drugs", "#332288"),
-    ("cannabis-trade", "Cannabis trade", "Drugs", "#117733"),
-    ("synthetic-drug-trade", "Synthetic drug trade", "Drugs", "#AA4499"),
+    ("human-trafficking", "Human trafficking", "People", "#CC6677", 2021),
+    ("human-smuggling", "Human smuggling", "People", "#DDCC77", 2021),
+    ("extortion-and-protection-racketeering", "Extortion and protection racketeering", "People",
+     "#EE8866", 2023),
+    ("arms-trafficking", "Arms trafficking", "Trade", "#555555", 2021),
+    ("trade-in-counterfeit-goods", "Trade in counterfeit goods", "Trade", "#4477AA", 2023),
+    ("illicit-trade-in-excisable-goods", "Illicit trade in excisable goods", "Trade", "#BBCC33",
+     2023),
+    ("flora-crimes", "Flora crimes", "Environment", "#44AA99", 2021),
+    ("fauna-crimes", "Fauna crimes", "Environment", "#999933", 2021),
+    ("non-renewable-resource-crimes", "Non-renewable resource crimes", "Environment", "#88CCEE",
+     2021),
+    ("heroin-trade", "Heroin trade", "Drugs", "#882255", 2021),
+    ("cocaine-trade", "Cocaine trade", "Drugs", "#332288", 2021),
+    ("cannabis-trade", "Cannabis trade", "Drugs", "#117733", 2021),
+    ("synthetic-drug-trade", "Synthetic drug trade", "Drugs", "#AA4499", 2021),
+    ("cyber-dependent-crimes", "Cyber-dependent crimes", "Cyber crimes", "#77AADD", 2023),
+    ("financial-crimes", "Financial crimes", "Financial crimes", "#AA3377", 2023),
 )
 
 #: Shade steps for the 1st, 2nd, 3rd... commodity of a market: 0 = the base colour,
@@ -89,7 +107,13 @@ def _commodities(*rows: tuple[str, str, str]) -> dict[str, Commodity]:
 COMMODITIES: dict[str, Commodity] = _commodities(
     ("trafficked-persons", "Trafficked persons", "human-trafficking"),
     ("smuggled-migrants", "Smuggled migrants", "human-smuggling"),
+    ("extortion", "Extortion and protection racketeering", "extortion-and-protection-racketeering"),
     ("firearms", "Firearms", "arms-trafficking"),
+    ("counterfeit-goods", "Counterfeit goods", "trade-in-counterfeit-goods"),
+    ("counterfeit-medicines", "Counterfeit and falsified medicines", "trade-in-counterfeit-goods"),
+    ("cigarettes", "Cigarettes and tobacco", "illicit-trade-in-excisable-goods"),
+    ("alcohol", "Alcohol", "illicit-trade-in-excisable-goods"),
+    ("excise-fuel", "Fuel (excise fraud)", "illicit-trade-in-excisable-goods"),
     ("timber", "Timber", "flora-crimes"),
     ("plants", "Plants", "flora-crimes"),
     ("medicinal-herbs", "Medicinal herbs", "flora-crimes"),
@@ -107,6 +131,9 @@ COMMODITIES: dict[str, Commodity] = _commodities(
     ("cannabis-resin", "Cannabis resin", "cannabis-trade"),
     ("synthetic-drugs", "Synthetic drugs", "synthetic-drug-trade"),
     ("nps", "New psychoactive substances", "synthetic-drug-trade"),
+    ("cybercrime", "Cyber-dependent crime", "cyber-dependent-crimes"),
+    ("fraud", "Fraud and other financial crimes", "financial-crimes"),
+    ("criminal-proceeds", "Criminal proceeds (money moved or laundered)", "financial-crimes"),
 )
 
 

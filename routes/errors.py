@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 #: A path into a YAML document: ``("routes", 3, "stages", 1, "place")``.
@@ -102,13 +102,23 @@ def _compact(problems: Sequence[Problem]) -> list[str]:
 
 
 class UnknownPlaceError(LookupError):
-    """A place name is not in the gazetteer; ``suggestions`` holds the closest known names."""
+    """A place name is not in the gazetteer; ``suggestions`` holds the closest known names,
+    ``notes`` what a suggestion is where its name does not say (a region's extent), and
+    ``hint`` what to do when none is meant (declare the place)."""
 
-    def __init__(self, name: str, suggestions: Sequence[str]) -> None:
+    def __init__(self, name: str, suggestions: Sequence[str],
+                 notes: Mapping[str, str] | None = None, hint: str | None = None) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {_or_list(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown place {name!r}{hint}")
+        notes = notes or {}
+        shown = [f"{s!r} ({notes[s]})" if s in notes else repr(s) for s in self.suggestions]
+        message = f"unknown place {name!r}"
+        if shown:
+            message += "; did you mean " + (
+                shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]) + "?"
+        if hint:
+            message += (" " if shown else ". ") + hint
+        super().__init__(message)
 
 
 class UnknownCommodityError(LookupError):

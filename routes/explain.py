@@ -41,7 +41,7 @@ def pydantic_problems(
     """
     route_id = route_id_at(data, prefix)
     out = []
-    for item in err.errors(include_url=False):
+    for item in _one_branch(err.errors(include_url=False)):
         raw_loc = tuple(item["loc"])[strip:]
         # a discriminated union adds the tag ("city") to the path: drop it
         loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p in _PLACE_KINDS))
@@ -53,6 +53,35 @@ def pydantic_problems(
 
 
 _PLACE_KINDS = frozenset({"city", "port", "region", "corridor"})
+
+
+def _branch(part: Any) -> bool:
+    """Whether a path part is pydantic's name of a union member (``list[...]``, ``literal[...]``)."""
+    return isinstance(part, str) and part.endswith("]") and "[" in part
+
+
+def _one_branch(errors: list[Any]) -> list[Any]:
+    """A field that takes one value or a list (``by: road`` or ``by: [road, sea]``) fails once
+    per form; keep the errors of the form the value was written in, without pydantic's name of
+    that form in the path."""
+    out = []
+    for item in errors:
+        loc = tuple(item["loc"])
+        at = next((i for i, part in enumerate(loc) if _branch(part)), None)
+        if at is None:
+            out.append(item)
+            continue
+        as_list = loc[at].startswith("list[")
+        if as_list != isinstance(_value_at(item, loc, at), list):
+            continue
+        out.append({**item, "loc": loc[:at] + loc[at + 1:]})
+    return out
+
+
+def _value_at(item: Any, loc: tuple[Any, ...], at: int) -> Any:
+    """The value the union was given: the error's input where the error is on the union itself,
+    else (an error inside a list member) a list."""
+    return item.get("input") if at == len(loc) - 1 else []
 
 
 def _explain(item: Any, parent: str) -> str:
@@ -70,6 +99,13 @@ def _explain(item: Any, parent: str) -> str:
                 f"{ctx.get('expected_tags')}")
     if kind == "union_tag_not_found":
         return "missing 'kind' (city, port, region or corridor)"
+    if kind == "too_short":
+        wanted, found = ctx.get("min_length"), ctx.get("actual_length")
+        return (f"expected at least {wanted} item{'' if wanted == 1 else 's'}, found {found}"
+                + _hint(kind, name, value))
+    if kind == "too_long":
+        wanted, found = ctx.get("max_length"), ctx.get("actual_length")
+        return f"expected at most {wanted} items, found {found}" + _hint(kind, name, value)
     msg = str(item["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
@@ -150,7 +186,7 @@ _FIELDS_BY_PARENT: dict[str, tuple[str, ...]] = {
     "source": tuple(Source.model_fields),
     "routes": tuple(Route.model_fields),
     "stages": tuple(Stage.model_fields),
-    "evidence": ("section", "phrase", "summary", "source"),
+    "evidence": ("section", "phrase", "summary", "source", "offset"),
     "city": ("kind", "name", "country", "lon", "lat", "locode", "aliases", "source"),
     "port": ("kind", "name", "country", "lon", "lat", "locode", "aliases", "source"),
     "region": ("kind", "name", "members", "aliases", "source"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -253,18 +253,22 @@ _SOURCELESS = Source.model_construct(id="", sha256="", title="", publisher="",
 
 def _invalid_route_problems(label: str, index: int, raw: dict[str, Any],
                             err: ValidationError) -> list[Problem]:
-    """Checks that still make sense on a route that failed type validation: the commodity."""
-    commodity_id = raw.get("commodity")
+    """Checks that still make sense on a route that failed type validation: the commodities."""
     route_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-    bad_fields = {str(e["loc"][0]) for e in err.errors() if e["loc"]}
-    if not isinstance(commodity_id, str) or "commodity" in bad_fields:
-        return []
-    try:
-        commodities.commodity(commodity_id)
-    except UnknownCommodityError as unknown:
-        loc: Loc = ("routes", index, "commodity")
-        return [Problem(label, None, route_id, field_name(loc), str(unknown), loc=loc)]
-    return []
+    bad = {tuple(e["loc"][:2]) for e in err.errors() if e["loc"]}
+    given: list[tuple[Loc, Any]] = [(("commodity",), raw.get("commodity"))]
+    listed = raw.get("commodities")
+    given += [(("commodities", c), v) for c, v in enumerate(listed if isinstance(listed, list) else [])]
+    out = []
+    for loc, commodity_id in given:
+        if not isinstance(commodity_id, str) or loc in bad or loc[:1] in bad:
+            continue
+        try:
+            commodities.commodity(commodity_id)
+        except UnknownCommodityError as unknown:
+            full: Loc = ("routes", index, *loc)
+            out.append(Problem(label, None, route_id, field_name(full), str(unknown), loc=full))
+    return out
 
 
 def _hub_problems(cat: LoadedCatalogue, index: int, hub: Hub) -> list[Problem]:
@@ -308,26 +312,77 @@ def _route_problems(cat: LoadedCatalogue, index: int, route: Route) -> list[Prob
     def add(loc: Loc, message: str) -> None:
         out.append(cat.problem((*base, *loc), message, route.id))
 
-    try:
-        commodities.commodity(route.commodity)
-    except UnknownCommodityError as err:
-        add(("commodity",), str(err))
-    last = len(route.stages) - 1
-    for s, stage in enumerate(route.stages):
+    if route.commodity is not None and route.commodities is not None:
+        add(("commodities",), "give either 'commodity' (one) or 'commodities' (a list), not both")
+    elif route.commodity is None and route.commodities is None:
+        add(("commodity",), "missing commodity; give 'commodity' or, where the statement names "
+                            "several, 'commodities: [...]'")
+    if route.commodity is not None:
+        _check_commodity(route.commodity, ("commodity",), add)
+    seen: set[str] = set()
+    for c, commodity_id in enumerate(route.commodities or ()):
+        if commodity_id in seen:
+            add(("commodities", c), f"{commodity_id!r} is listed twice")
+        seen.add(commodity_id)
+        _check_commodity(commodity_id, ("commodities", c), add)
+    if route.stages is not None and route.within is not None:
+        add(("within",), "give either 'stages' (a flow from somewhere to somewhere) or "
+                         "'within' (a flow inside one country or region), not both")
+    elif route.stages is None and route.within is None:
+        add(("stages",), "missing stages; give 'stages' (origin, transits, destination) or, "
+                         "for a flow inside one country or region, 'within: <place>'")
+    if route.by is not None and route.within is None:
+        add(("by",), "a route's own 'by' goes with 'within'; on a route with stages, put "
+                     "'by' on the stage the leg arrives at")
+    if route.by is not None:
+        for loc, msg in _mode_problems(route.by):
+            add(("by", *loc), msg)
+    stages = route.stage_list
+    last = len(stages) - 1
+    for s, stage in enumerate(stages):
         out += [cat.problem((*base, "stages", s, *loc), msg, route.id)
                 for loc, msg in _stage_problems(stage, s, last)]
-    if all(stage.unstated for stage in route.stages):
+    if stages and all(stage.unstated for stage in stages):
         add(("stages",), "every stage is unstated; a route needs at least one named place")
     out += _evidence_problems(cat, base, route.evidence, route.id)
     return out
 
 
+def _check_commodity(commodity_id: str, loc: Loc, add: Callable[[Loc, str], None]) -> None:
+    try:
+        commodities.commodity(commodity_id)
+    except UnknownCommodityError as err:
+        add(loc, str(err))
+
+
+def _mode_problems(by: str | Sequence[str]) -> list[tuple[Loc, str]]:
+    """A list of modes names each once, and ``land`` (road or rail) not beside road or rail."""
+    if isinstance(by, str):
+        return []
+    out: list[tuple[Loc, str]] = []
+    for m, mode in enumerate(by):
+        if mode in by[:m]:
+            out.append(((m,), f"{mode!r} is listed twice"))
+        elif mode == "land" and ({"road", "rail"} & set(by)):
+            out.append(((m,), "'land' means road or rail, not stated which; with 'road' or "
+                              "'rail' in the list, drop it"))
+    return out
+
+
 def _stage_problems(stage: Stage, index: int, last: int) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
-    if stage.unstated and stage.place is not None:
-        out.append((("unstated",), "a stage is either a named place or unstated, not both"))
-    if not stage.unstated and stage.place is None:
-        out.append((("place",), "missing place; name a gazetteer place or write 'unstated: true'"))
+    named = stage.place is not None or stage.any_of is not None
+    if stage.place is not None and stage.any_of is not None:
+        out.append((("any_of",), "a stage is either one place or 'any_of' several, not both"))
+    if stage.unstated and named:
+        field = "any_of" if stage.any_of is not None else "unstated"
+        out.append(((field,), "a stage is either a named place or unstated, not both"))
+    if not stage.unstated and not named:
+        out.append((("place",), "missing place; name a gazetteer place, 'any_of: [...]' where "
+                                "the report names several, or write 'unstated: true'"))
+    for a, name in enumerate(stage.any_of or ()):
+        if name in stage.any_of[:a]:  # type: ignore[index]
+            out.append((("any_of", a), f"{name!r} is listed twice"))
     if stage.unstated and 0 < index < last:
         out.append(
             (("unstated",), "only the first (origin) or last (destination) stage may be unstated")
@@ -338,11 +393,17 @@ def _stage_problems(stage: Stage, index: int, last: int) -> list[tuple[Loc, str]
         out.append(
             (("source",), "an inferred stage (stated: false) needs 'source': the citation it is inferred from")
         )
-    if index == 0 and stage.by != "unspecified":
+    if index == 0 and stage.modes:
         out.append(
-            (("by",), f"the origin has no incoming leg; move 'by: {stage.by}' to the next stage")
+            (("by",), f"the origin has no incoming leg; move 'by: {_by_text(stage.by)}' to the "
+                      "next stage")
         )
+    out += [(("by", *loc), msg) for loc, msg in _mode_problems(stage.by)]
     return out
+
+
+def _by_text(by: str | Sequence[str]) -> str:
+    return by if isinstance(by, str) else "[" + ", ".join(by) + "]"
 
 
 def _duplicate_route_ids(catalogues: Sequence[LoadedCatalogue]) -> list[Problem]:

@@ -1,5 +1,11 @@
 """The catalogue format as pydantic models: structure and types, checked at the boundary.
 
+An entry under ``routes:`` is a *statement*: what one passage of the report says about one flow,
+with one set of evidence. It may name several commodities (``commodities:``), alternatives for
+a stage (``any_of:``), several modes for a leg (``by: [road, sea]``), or a flow that stays inside
+one area (``within:``); the Atlas expands it for drawing (one route per commodity) but keeps it
+the unit that is counted and shown.
+
 These models describe one YAML file. Cross-field rules that need the whole route (where an
 unstated stage may stand, word limits, the vocabularies) live in :mod:`routes.load`, and
 rules that need the gazetteer live in :mod:`geodata.resolve`; both report through the same
@@ -8,6 +14,7 @@ problem list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
@@ -57,9 +64,31 @@ def is_name(value: str) -> bool:
 
 #: Lists: at most this many items (stages, evidence, actors, aliases...); region members more.
 MAX_ITEMS, MAX_MEMBERS = 50, 300
-Mode = Literal["road", "rail", "sea", "air", "unspecified"]
-ReportingRole = Literal["source", "transit", "destination"]
-MODES: tuple[str, ...] = ("road", "rail", "sea", "air", "unspecified")
+#: How a leg travels. ``land`` is road or rail where the report does not say which.
+Mode = Literal["road", "rail", "land", "sea", "air", "unspecified"]
+MODES: tuple[str, ...] = ("road", "rail", "land", "sea", "air", "unspecified")
+StatedMode = Literal["road", "rail", "land", "sea", "air"]
+#: ``by: [road, air, sea]``: a leg the report says travels by any of several modes.
+ModeList = Annotated[list[StatedMode], Field(min_length=2, max_length=len(MODES) - 1)]
+#: The reporting country's part in a flow: where the goods start (source), pass (transit) or
+#: end (destination); or, without the goods passing through it, where the flow is organised
+#: (organiser), financed (financier), or where its nationals run it abroad (nationals-abroad).
+ReportingRole = Literal["source", "transit", "destination", "organiser", "financier",
+                        "nationals-abroad"]
+REPORTING_ROLES: tuple[str, ...] = ("source", "transit", "destination", "organiser",
+                                    "financier", "nationals-abroad")
+
+
+def modes_of(by: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The modes of a ``by`` value in :data:`MODES` order, without repeats: ``()`` for none or
+    ``unspecified``."""
+    given = [by] if isinstance(by, str) else list(by or ())
+    return tuple(m for m in MODES if m in given and m != "unspecified")
+
+
+def mode_text(modes: tuple[str, ...]) -> str:
+    """One string for a leg's modes, as the Atlas stores it: ``road+sea``, or ``unspecified``."""
+    return "+".join(modes) if modes else "unspecified"
 #: Longest evidence phrase, in words: long enough to locate a passage, short enough to quote.
 MAX_PHRASE_WORDS = 20
 
@@ -79,38 +108,79 @@ class Source(_Model):
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=MAX_LINE)] | None = None
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     reporting_country: Name
+    #: how the catalogue was coded, where a reader should know: from a secondary text (a press
+    #: release quoting the report), from a translation, in part...
+    note: Prose | None = None
 
 
 class Stage(_Model):
-    """One place on a route. ``by`` is the mode of the leg that arrives here."""
+    """One position on a route: a place, alternatives (``any_of``: the report names several,
+    any of which), or unstated. ``by`` is the mode (or modes) of the legs that arrive here."""
 
     place: Name | None = None
+    any_of: Annotated[list[Name], Field(min_length=2, max_length=MAX_ITEMS)] | None = None
     unstated: bool = False
-    by: Mode = "unspecified"
+    by: Mode | ModeList = "unspecified"
     stated: bool = True
     source: Prose | None = None
     note: Prose | None = None
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The place names of this stage: one, several (``any_of``), or none (unstated)."""
+        if self.any_of is not None:
+            return tuple(self.any_of)
+        return (self.place,) if self.place is not None else ()
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        return modes_of(self.by)
+
 
 class Evidence(_Model):
-    """Where the report says it: a short verbatim locator and a summary in the coder's words."""
+    """Where the report says it: a short verbatim locator and a summary in the coder's words.
+    ``section`` is the report's heading the phrase stands under, where the report has headings."""
 
-    section: Line
+    section: Line | None = None
     phrase: Prose
     summary: Prose
     source: Slug | None = None
+    #: the phrase's start in the source text (Unicode code points), to pin one occurrence of
+    #: several; checked against the text when one is given (:mod:`routes.evidence`)
+    offset: Annotated[int, Field(ge=0)] | None = None
 
 
 class Route(_Model):
+    """A statement: one flow as one passage of the report states it (see the module docstring).
+
+    Either ``stages`` (origin, transits, destination) or ``within`` (a flow inside one country
+    or region, with its modes in the route's own ``by``); either ``commodity`` or
+    ``commodities``. :mod:`routes.load` checks those pairs."""
+
     id: Slug
     flow: Slug
-    commodity: Slug
+    commodity: Slug | None = None
+    commodities: Annotated[list[Slug], Field(min_length=2, max_length=MAX_ITEMS)] | None = None
     label: Line
     reporting_role: ReportingRole
-    stages: Annotated[list[Stage], Field(min_length=2, max_length=MAX_ITEMS)]
+    stages: Annotated[list[Stage], Field(min_length=2, max_length=MAX_ITEMS)] | None = None
+    within: Name | None = None
+    by: Mode | ModeList | None = None
     evidence: Annotated[list[Evidence], Field(min_length=1, max_length=MAX_ITEMS)]
     actors: Annotated[list[Line], Field(max_length=MAX_ITEMS)] = []
     note: Prose | None = None
+
+    @property
+    def commodity_ids(self) -> tuple[str, ...]:
+        """The statement's commodities, as written."""
+        if self.commodities is not None:
+            return tuple(self.commodities)
+        return (self.commodity,) if self.commodity is not None else ()
+
+    @property
+    def stage_list(self) -> tuple[Stage, ...]:
+        """The stages, or for a ``within`` route none."""
+        return tuple(self.stages or ())
 
 
 class Hub(_Model):

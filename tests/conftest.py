@@ -84,4 +84,5 @@ def route(atlas: Atlas, route_id: str) -> Route:
     lines = [[(float(x), float(y)) for x, y in atlas.coords[leg[C.LEG_COORD_START]:
                                                             leg[C.LEG_COORD_STOP]]]
              for leg in legs if leg[C.LEG_DRAWN]]
-    return Route(row, rows(atlas.stages), legs, rows(atlas.evidence), lines)
+    evidence = atlas.evidence[atlas.evidence[C.STATEMENT_ID] == row[C.STATEMENT_ID]]
+    return Route(row, rows(atlas.stages), legs, evidence.to_dict(orient="records"), lines)

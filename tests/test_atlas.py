@@ -19,13 +19,14 @@ from pyproj import Geod
 from tests.builders import minimal_route, stages, write_catalogue
 from tests.conftest import REPO, atlas_for, route
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.assemble import build_atlas
+from trafficking_route_mapper.geodata.assemble import build_atlas, route_ids
 from trafficking_route_mapper.geodata.atlas import Atlas, Point
 from trafficking_route_mapper.geodata.geometry import MAX_SEGMENT_KM
 from trafficking_route_mapper.geodata.pipeline import load_atlas
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
 from trafficking_route_mapper.geodata.seaways import SeaRouter
 from trafficking_route_mapper.routes.errors import AtlasError, SeaRoutingError
+from trafficking_route_mapper.routes.load import builtin_catalogues
 
 GEOD = Geod(ellps="WGS84")
 #: Rounding coordinates to PRECISION decimals moves a point by at most ~1 m.
@@ -53,6 +54,7 @@ def atlas(builtin_resolved: list[ResolvedRoute]) -> Atlas:
 
 def test_tables_have_exactly_the_documented_columns(builtin_atlas: Atlas) -> None:
     a = builtin_atlas
+    assert tuple(a.statements.columns) == C.STATEMENT_COLUMNS
     assert tuple(a.route_table.columns) == C.ROUTE_COLUMNS
     assert tuple(a.stages.columns) == C.STAGE_COLUMNS
     assert tuple(a.leg_table.columns) == C.LEG_COLUMNS
@@ -80,7 +82,11 @@ def test_routes_and_legs_as_geodataframes(builtin_atlas: Atlas) -> None:
 
 
 def test_one_row_per_route_sorted_by_id(atlas: Atlas, builtin_resolved: list[ResolvedRoute]) -> None:
-    assert list(atlas.route_table[C.ROUTE_ID]) == sorted(r.route.id for r in builtin_resolved)
+    assert list(atlas.statements[C.STATEMENT_ID]) == sorted(r.route.id for r in builtin_resolved)
+    expected = sorted(route_id for r in builtin_resolved
+                      for route_id, _ in route_ids(r.route.id, r.route.commodity_ids))
+    assert list(atlas.route_table[C.ROUTE_ID]) == expected
+    assert len(expected) > len(builtin_resolved)  # a statement names several commodities
 
 
 def test_commodities_in_display_order_with_colours(atlas: Atlas) -> None:
@@ -119,8 +125,10 @@ def test_the_atlas_checks_its_promises(atlas: Atlas) -> None:
         dataclasses.replace(atlas, leg_table=legs)
     with pytest.raises(AtlasError, match="route ids are not unique and sorted"):
         dataclasses.replace(atlas, route_table=atlas.route_table.iloc[::-1])
-    with pytest.raises(AtlasError, match="stages are not in route order"):
+    with pytest.raises(AtlasError, match="stages are not in owner order"):
         dataclasses.replace(atlas, stages=atlas.stages.iloc[::-1].reset_index(drop=True))
+    with pytest.raises(AtlasError, match="evidence name owners that are not in their table"):
+        dataclasses.replace(atlas, statements=atlas.statements.iloc[1:].reset_index(drop=True))
 
 
 def test_a_commodity_subset_is_a_consistent_atlas(builtin_atlas: Atlas) -> None:
@@ -135,26 +143,41 @@ def test_a_commodity_subset_is_a_consistent_atlas(builtin_atlas: Atlas) -> None:
 
 
 def test_every_line_starts_at_its_origin_and_ends_at_its_destination(atlas: Atlas) -> None:
+    """Every drawn leg out of an origin (each of a stage's alternatives) starts at its point,
+    and every leg into a destination ends at its point."""
+    points = dict(zip(atlas.places[C.PLACE_KEY],
+                      zip(atlas.places[C.PLACE_LON], atlas.places[C.PLACE_LAT], strict=True),
+                      strict=True))
     checked = 0
     for route_id in atlas.route_table[C.ROUTE_ID]:
         r = route(atlas, route_id)
-        origin, destination = r.point(0, atlas), r.point(len(r.stages) - 1, atlas)
-        if not r.lines or origin is None or destination is None:
-            continue
-        if r.stages[0][C.STAGE_KIND] == "corridor":
-            continue  # drawn from the corridor's first waypoint
-        assert same_point(r.lines[0][0], origin), route_id
-        assert same_point(r.lines[-1][-1], destination, modulo_360=True), route_id
-        checked += 1
+        last = max(s[C.STAGE_INDEX] for s in r.stages)
+        origins = {s[C.STAGE_PLACE] for s in r.stages
+                   if s[C.STAGE_INDEX] == 0 and s[C.STAGE_KIND] != "corridor"}
+        ends = {s[C.STAGE_PLACE] for s in r.stages if s[C.STAGE_INDEX] == last}
+        lines = iter(r.lines)
+        for leg in r.legs:
+            if not leg[C.LEG_DRAWN]:
+                continue
+            line = next(lines)
+            if leg[C.LEG_FROM_PLACE] in origins:
+                assert same_point(line[0], points[leg[C.LEG_FROM_PLACE]]), route_id
+                checked += 1
+            if leg[C.LEG_TO_PLACE] in ends:
+                assert same_point(line[-1], points[leg[C.LEG_TO_PLACE]], modulo_360=True), route_id
+                checked += 1
     assert checked >= 30
 
 
 def test_lines_are_continuous_and_densified(atlas: Atlas) -> None:
     for route_id in atlas.route_table[C.ROUTE_ID]:
         r = route(atlas, route_id)
-        for before, after in itertools.pairwise(r.lines):
-            assert before[-1] == after[0], route_id  # legs join
-        for line in r.lines:
+        drawn = [leg for leg in r.legs if leg[C.LEG_DRAWN]]
+        reached: dict[str, Point] = {}
+        for leg, line in zip(drawn, r.lines, strict=True):
+            if leg[C.LEG_FROM_PLACE] in reached:  # legs join, also where a stage fans out
+                assert line[0] == reached[leg[C.LEG_FROM_PLACE]], route_id
+            reached.setdefault(leg[C.LEG_TO_PLACE], line[-1])
             for a, b in itertools.pairwise(line):
                 assert abs(a[0] - b[0]) <= 180.0, route_id
                 assert distance_m(a, b) <= MAX_SEGMENT_KM * 1000.0 + ROUNDING_M, route_id
@@ -170,18 +193,18 @@ def test_legs_know_their_places(atlas: Atlas) -> None:
 
 
 def test_unstated_destination_is_not_drawn(atlas: Atlas) -> None:
-    r = route(atlas, "smuggled-migrants-africa-belgium")
-    belgium = r.point(1, atlas)
+    r = route(atlas, "smuggled-migrants-through-belgium")
+    belgium = r.point(2, atlas)  # stages: Africa, Middle East (alternatives), Belgium, unstated
     assert belgium is not None
     assert same_point(r.lines[-1][-1], belgium)
     last = r.legs[-1]
     assert (last[C.LEG_FROM], last[C.LEG_TO], last[C.LEG_TO_PLACE], last[C.LEG_DRAWN],
             last[C.LEG_ROUTING]) == ("Belgium", C.UNSTATED_NAME, None, False, "none")
-    assert r.row[C.PATH] == "Africa → Belgium → (destination not stated)"
+    assert r.row[C.PATH] == "Africa or Middle East → Belgium → (destination not stated)"
 
 
 @pytest.mark.parametrize("route_id", ["diamonds-into-antwerp", "firearms-through-port-of-antwerp",
-                                      "nps-through-belgium"])
+                                      "nps-through-belgium--nps"])
 def test_route_with_one_placed_stage_has_no_line(atlas: Atlas, route_id: str) -> None:
     r = route(atlas, route_id)
     assert r.lines == []
@@ -189,23 +212,27 @@ def test_route_with_one_placed_stage_has_no_line(atlas: Atlas, route_id: str) ->
 
 
 def test_corridor_expands_to_inferred_legs_through_its_waypoints(atlas: Atlas) -> None:
-    r = route(atlas, "heroin-balkan-route-belgium")
-    waypoints = ["Afghanistan", "Iran", "Turkey", "Bulgaria", "Serbia", "Croatia",
+    r = route(atlas, "heroin-into-belgium")  # any of three corridors, then Belgium
+    waypoints = ["Afghanistan", "Iran", "Türkiye", "Bulgaria", "Serbia", "Croatia",
                  "Slovenia", "Austria", "Germany"]
-    assert [(leg[C.LEG_FROM], leg[C.LEG_TO]) for leg in r.legs] == list(
-        zip(waypoints, [*waypoints[1:], "Belgium"], strict=True))
+    pairs = [(leg[C.LEG_FROM], leg[C.LEG_TO]) for leg in r.legs]
+    balkan = list(itertools.pairwise(waypoints))
+    assert pairs[:len(balkan)] == balkan  # the corridor's own legs come first
+    assert ("Germany", "Belgium") in pairs  # then a leg from each corridor's end
     assert [leg[C.LEG_STATED] for leg in r.legs] == [False] * len(r.legs)
     assert len(r.lines) == len(r.legs)
-    corridor = r.stages[0]
-    assert (corridor[C.STAGE_KIND], corridor[C.STAGE_PLACE]) == ("corridor", "corridor:balkan-route")
-    assert "UNODC" in corridor[C.STAGE_SOURCE]
+    corridors = [s for s in r.stages if s[C.STAGE_INDEX] == 0]
+    assert [(s[C.STAGE_KIND], s[C.STAGE_PLACE]) for s in corridors] == [
+        ("corridor", "corridor:balkan-route"), ("corridor", "corridor:southern-route"),
+        ("corridor", "corridor:northern-route")]
+    assert "UNODC" in corridors[0][C.STAGE_SOURCE]
 
 
 def test_inferred_stage_makes_its_legs_inferred(atlas: Atlas) -> None:
-    r = route(atlas, "cocaine-antwerp-netherlands")
-    assert [leg[C.LEG_STATED] for leg in r.legs] == [False, True]
-    assert [leg[C.LEG_MODE] for leg in r.legs] == ["sea", "unspecified"]
-    assert [s[C.STAGE_STATED] for s in r.stages] == [False, True, True]
+    r = route(atlas, "cocaine-through-antwerp")
+    assert [leg[C.LEG_STATED] for leg in r.legs] == [False, True, True]
+    assert [leg[C.LEG_MODE] for leg in r.legs] == ["sea", "unspecified", "unspecified"]
+    assert [s[C.STAGE_STATED] for s in r.stages] == [False, True, True, True]
 
 
 def test_row_carries_the_vocabulary_and_the_source(atlas: Atlas) -> None:
@@ -302,7 +329,8 @@ def test_failing_sea_router_falls_back_to_the_geodesic(
 
 def test_load_atlas_reads_the_builtin_catalogue_by_default() -> None:
     a = load_atlas()
-    assert len(a.route_table) == 44
+    assert len(a.statements) == len(validate(builtin_catalogues()))
+    assert len(a.route_table) == sum(len(ids) for ids in a.statements[C.ROUTE_IDS])
     assert a.reports[C.SOURCE_ID].tolist() == ["oci-2021-belgium"]
 
 

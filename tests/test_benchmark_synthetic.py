@@ -37,7 +37,7 @@ def test_catalogue_validates_with_every_route(resolved: list[ResolvedRoute]) -> 
 
 
 def test_every_route_has_two_to_five_stages(resolved: list[ResolvedRoute]) -> None:
-    counts = Counter(len(rr.route.stages) for rr in resolved)
+    counts = Counter(len(rr.route.stage_list) for rr in resolved)
     assert set(counts) <= {2, 3, 4, 5}
     assert len(counts) >= 3  # the lengths vary, not one fixed shape
 
@@ -50,12 +50,12 @@ def test_at_least_twelve_commodities_from_the_registry(resolved: list[ResolvedRo
 
 def test_no_place_twice_in_a_row(resolved: list[ResolvedRoute]) -> None:
     for rr in resolved:
-        keys = [s.place.key for s in rr.stages if s.place is not None]
+        keys = [p.key for s in rr.stages for p in s.places]
         assert all(a != b for a, b in itertools.pairwise(keys)), rr.route.id
 
 
 def test_places_are_of_several_kinds(resolved: list[ResolvedRoute]) -> None:
-    kinds = {s.place.kind for rr in resolved for s in rr.stages if s.place is not None}
+    kinds = {p.kind for rr in resolved for s in rr.stages for p in s.places}
     assert {"country", "region"} <= kinds
     assert kinds & {"city", "port"}
 
@@ -66,6 +66,7 @@ def test_evidence_has_realistic_lengths(resolved: list[ResolvedRoute]) -> None:
     for ev in evidence:
         assert 1 <= len(ev.phrase.split()) <= MAX_PHRASE_WORDS
         assert MIN_SUMMARY_WORDS <= len(ev.summary.split()) <= MAX_SUMMARY_WORDS
+        assert ev.section is not None
         assert ev.section.isupper()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,7 @@ def test_builder_writes_the_spelled_out_catalogue(tmp_path: Path) -> None:
 def test_minimal_catalogue_validates(tmp_path: Path) -> None:
     (resolved,) = validate([write_text(tmp_path, VALID_TEXT)])
     assert resolved.route.id == ROUTE
-    assert [s.place.key for s in resolved.stages if s.place] == ["region:balkans", "country:BEL"]
+    assert [p.key for s in resolved.stages for p in s.places] == ["region:balkans", "country:BEL"]
     assert [s.role for s in resolved.stages] == ["origin", "destination"]
     assert resolved.reporting_country.key == "country:BEL"
 
@@ -278,7 +278,7 @@ def test_unknown_stage_field_suggests_the_right_one(tmp_path: Path) -> None:
     assert only_problem(path) == Problem(
         str(path), LINE_STAGE0, ROUTE, "stages[0].plcae",
         "unknown field 'plcae'; did you mean 'place'?; "
-        "expected one of: place, unstated, by, stated, source, note",
+        "expected one of: place, any_of, unstated, by, stated, source, note",
     )
 
 
@@ -388,7 +388,7 @@ def test_unstated_stage_in_the_middle(tmp_path: Path) -> None:
 def test_unstated_ends_are_accepted(tmp_path: Path) -> None:
     route = minimal_route(stages=stages(None, "Belgium", None))
     (resolved,) = validate([write_catalogue(tmp_path, routes=[route])])
-    assert [s.place for s in resolved.stages][::2] == [None, None]
+    assert [s.places for s in resolved.stages][::2] == [(), ()]
 
 
 def test_every_stage_unstated(tmp_path: Path) -> None:
@@ -453,7 +453,8 @@ def test_duplicate_route_id_across_files(tmp_path: Path) -> None:
 def test_unknown_place_suggests_the_closest(tmp_path: Path) -> None:
     path = write_catalogue(tmp_path, routes=[minimal_route(stages=stages("Balkns", "Belgium"))])
     assert only_problem(path) == route_problem(
-        path, "- place: Balkns", "stages[0].place", "unknown place 'Balkns'; did you mean 'Balkans'?"
+        path, "- place: Balkns", "stages[0].place",
+        "unknown place 'Balkns'; did you mean 'Balkans' (a region of 11 countries)?"
     )
 
 
@@ -603,14 +604,14 @@ def test_declared_places_resolve_and_serve_routes(tmp_path: Path) -> None:
     ]
     path = write_catalogue(tmp_path, routes=routes, places=[GHENT, BENELUX, RHINE])
     by_id = {r.route.id: r for r in validate([path])}
-    benelux, ghent = (s.place for s in by_id["into-ghent"].stages)
+    benelux, ghent = (s.places[0] for s in by_id["into-ghent"].stages)
     assert benelux is not None
     assert ghent is not None
     assert (benelux.key, benelux.kind, benelux.members) == (
         "region:benelux", "region", ("BEL", "LUX", "NLD"))
     assert (ghent.key, ghent.kind, ghent.country, ghent.point) == (
         "city:ghent", "city", "BEL", (3.71667, 51.05))
-    rhine = by_id["along-the-rhine"].stages[0].place
+    rhine = by_id["along-the-rhine"].stages[0].places[0]
     assert rhine is not None
     assert rhine.waypoints == ("country:CHE", "country:DEU", "country:NLD")
 
@@ -621,7 +622,9 @@ def test_declared_places_do_not_leak_into_other_catalogues(tmp_path: Path) -> No
                             name="using.yaml")
     assert problems_of([declaring, using]) == [
         Problem(str(using), line_of(using, "- place: Ghent"), "other", "stages[1].place",
-                "unknown place 'Ghent'; did you mean 'Ghana'?")
+                f"unknown place 'Ghent' in this catalogue: {declaring}:"
+                f"{line_of(declaring, 'name: Ghent')} declares it, but a catalogue's own places "
+                "serve that catalogue only; declare it here too (the same declaration)")
     ]
 
 
@@ -851,7 +854,7 @@ def builtin_by_id(builtin_resolved: list[ResolvedRoute]) -> dict[str, ResolvedRo
 
 
 def names(route: ResolvedRoute) -> list[str | None]:
-    return [s.place.name if s.place else None for s in route.stages]
+    return [", ".join(p.name for p in s.places) if s.places else None for s in route.stages]
 
 
 def test_builtin_catalogue_is_the_belgium_profile() -> None:
@@ -869,10 +872,12 @@ def test_builtin_evidence_stands_in_the_seed_text() -> None:
             assert text.find(ev.section, ev.phrase), (r.route.id, ev.phrase)
 
 
-def test_builtin_balkan_heroin_route(builtin_by_id: dict[str, ResolvedRoute]) -> None:
-    route = builtin_by_id["heroin-balkan-route-belgium"]
+def test_builtin_heroin_routes(builtin_by_id: dict[str, ResolvedRoute]) -> None:
+    route = builtin_by_id["heroin-into-belgium"]
     assert route.route.commodity == "heroin"
-    assert [s.place.key for s in route.stages if s.place] == ["corridor:balkan-route", "country:BEL"]
+    assert [[p.key for p in s.places] for s in route.stages] == [
+        ["corridor:balkan-route", "corridor:southern-route", "corridor:northern-route"],
+        ["country:BEL"]]
 
 
 def test_builtin_cannabis_resin_by_road(builtin_by_id: dict[str, ResolvedRoute]) -> None:
@@ -885,20 +890,17 @@ def test_builtin_cannabis_resin_by_road(builtin_by_id: dict[str, ResolvedRoute])
 def test_builtin_timber_by_sea_to_antwerp(builtin_by_id: dict[str, ResolvedRoute]) -> None:
     route = builtin_by_id["timber-central-africa-antwerp"]
     assert route.route.commodity == "timber"
-    assert [s.place.key for s in route.stages if s.place] == ["region:central-africa", "port:BEANR"]
+    assert [p.key for s in route.stages for p in s.places] == ["region:central-africa", "port:BEANR"]
     assert route.stages[-1].stage.by == "sea"
 
 
-def test_builtin_ivory_routes(builtin_resolved: list[ResolvedRoute]) -> None:
-    ivory = sorted(
-        tuple(s.place.key for s in r.stages if s.place)
-        for r in builtin_resolved if r.route.commodity == "ivory"
-    )
-    assert ivory == sorted(
-        (origin, "country:BEL", destination)
-        for origin in ("country:COD", "country:GIN", "country:LBR")
-        for destination in ("region:asia", "region:north-america", "region:middle-east")
-    )
+def test_builtin_wildlife_statement(builtin_by_id: dict[str, ResolvedRoute]) -> None:
+    """One sentence of the report: three commodities, three origins, three destinations."""
+    route = builtin_by_id["wildlife-via-belgium"]
+    assert route.route.commodity_ids == ("ivory", "live-animals", "wildlife-products")
+    assert [[p.key for p in s.places] for s in route.stages] == [
+        ["country:COD", "country:GIN", "country:LBR"], ["country:BEL"],
+        ["region:asia", "region:north-america", "region:middle-east"]]
 
 
 def test_builtin_phrases_are_short(builtin_resolved: list[ResolvedRoute]) -> None:
@@ -907,15 +909,10 @@ def test_builtin_phrases_are_short(builtin_resolved: list[ResolvedRoute]) -> Non
     assert long == []
 
 
-def test_builtin_flows_group_routes_of_one_commodity(builtin_resolved: list[ResolvedRoute]) -> None:
-    commodities_by_flow: dict[str, set[str]] = defaultdict(set)
-    for r in builtin_resolved:
-        commodities_by_flow[r.route.flow].add(r.route.commodity)
-    assert {f: c for f, c in commodities_by_flow.items() if len(c) != 1} == {}
+def test_builtin_statements_are_one_per_flow(builtin_resolved: list[ResolvedRoute]) -> None:
+    """Each statement codes one sentence of the report: no flow is split into copies."""
     sizes = Counter(r.route.flow for r in builtin_resolved)
-    assert sizes["ivory-via-belgium"] == 9
-    assert sizes["heroin-into-belgium"] == 3
-    assert sizes["human-trafficking-into-belgium"] == 3
+    assert {flow: n for flow, n in sizes.items() if n != 1} == {}
 
 
 def test_builtin_inferred_stages_have_a_source(builtin_resolved: list[ResolvedRoute]) -> None:

@@ -37,18 +37,20 @@ def test_check_builtin_prints_the_summary(
 ) -> None:
     assert build_maps.main(["--check", "--quiet", "--out", str(out_dir)]) == build_maps.EXIT_OK
     out, err = capsys.readouterr()
-    per_commodity = Counter(commodities.commodity(r.route.commodity) for r in builtin_resolved)
+    per_commodity = Counter(commodities.commodity(c) for r in builtin_resolved
+                            for c in r.route.commodity_ids)
     lines = out.splitlines()
-    assert lines[0] == (f"OK: {len(builtin_resolved)} routes in {len(per_commodity)} commodities "
+    assert lines[0] == (f"OK: {len(builtin_resolved)} statements ({per_commodity.total()} routes, "
+                        f"one per commodity) in {len(per_commodity)} commodities "
                         "from 1 catalogue file")
-    assert lines[2].split() == ["category", "market", "commodity", "routes"]
-    rows = {line[:73].rstrip(): int(line[73:]) for line in lines[3:3 + len(per_commodity)]}
-    assert rows == {f"{c.category:<12} {c.market.label:<31} {c.label}": n
+    assert lines[2].split() == ["category", "market", "commodity", "statements"]
+    rows = {line[:100].rstrip(): int(line[100:]) for line in lines[3:3 + len(per_commodity)]}
+    assert rows == {f"{c.category:<16} {c.market.label:<38} {c.label}": n
                     for c, n in per_commodity.items()}
     per_market: Counter[str] = Counter()
     for c, n in per_commodity.items():
         per_market[c.market.label] += n
-    assert lines[-1] == "routes per market: " + ", ".join(
+    assert lines[-1] == "statements per market: " + ", ".join(
         f"{m} {n}" for m, n in sorted(per_market.items()))
     assert err == ""
     assert_untouched(out_dir)
@@ -70,9 +72,10 @@ def test_check_own_catalogue(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     ])
     assert build_maps.main(["--check", "-q", "--catalogue", str(path)]) == build_maps.EXIT_OK
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "OK: 2 routes in 2 commodities from 1 catalogue file"
+    assert out.splitlines()[0] == ("OK: 2 statements (2 routes, one per commodity) in 2 "
+                                   "commodities from 1 catalogue file")
     assert out.splitlines()[-1] == (
-        "routes per market: Arms trafficking 1, Non-renewable resource crimes 1")
+        "statements per market: Arms trafficking 1, Non-renewable resource crimes 1")
 
 
 @pytest.mark.parametrize("check", [True, False], ids=["check", "build"])
@@ -92,7 +95,7 @@ def test_bad_catalogue_exits_2_lists_every_problem_and_writes_nothing(
     assert (f"  {path}:{commodity_line}: route 'firearms-balkans-belgium': commodity: "
             "unknown commodity 'cocain'; did you mean 'cocaine'") in err
     assert (f"  {path}:{place_line}: route 'second': stages[0].place: unknown place 'Balkns'; "
-            "did you mean 'Balkans'?\n") in err
+            "did you mean 'Balkans' (a region of 11 countries)?\n") in err
     assert "Traceback" not in err
     assert_untouched(out_dir)
 

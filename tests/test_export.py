@@ -79,14 +79,20 @@ def _synthetic_atlas(atlas: Atlas, lines: dict[str, list[Point] | None]) -> Atla
         return table[table[C.ROUTE_ID] == template].to_dict(orient="records")  # type: ignore[no-any-return]
 
     (route,), (leg,) = rows(atlas.route_table), rows(atlas.leg_table)
-    stages, evidence = rows(atlas.stages), rows(atlas.evidence)
+    stages = rows(atlas.stages)
+    statement = route[C.STATEMENT_ID]
+    evidence = atlas.evidence[atlas.evidence[C.STATEMENT_ID] == statement].to_dict(orient="records")
+    (statement_row,) = atlas.statements[atlas.statements[C.STATEMENT_ID] == statement].to_dict(
+        orient="records")
     tables: dict[str, list[dict[str, Any]]] = {"routes": [], "stages": [], "legs": [],
-                                               "evidence": []}
+                                               "evidence": [], "statements": []}
     coords: list[Point] = []
-    for route_id, line in sorted(lines.items()):
-        tables["routes"].append({**route, C.ROUTE_ID: route_id})
+    for route_id, line in sorted(lines.items()):  # each a statement of its own
+        tables["statements"].append({**statement_row, C.STATEMENT_ID: route_id,
+                                     C.ROUTE_IDS: [route_id]})
+        tables["routes"].append({**route, C.ROUTE_ID: route_id, C.STATEMENT_ID: route_id})
         tables["stages"] += [{**st, C.ROUTE_ID: route_id} for st in stages]
-        tables["evidence"] += [{**ev, C.ROUTE_ID: route_id} for ev in evidence]
+        tables["evidence"] += [{**ev, C.STATEMENT_ID: route_id} for ev in evidence]
         start = len(coords)
         coords += line or []
         tables["legs"].append({**leg, C.ROUTE_ID: route_id, C.LEG_DRAWN: line is not None,
@@ -96,7 +102,8 @@ def _synthetic_atlas(atlas: Atlas, lines: dict[str, list[Point] | None]) -> Atla
         return pd.DataFrame(tables[name], columns=list(like.columns)).astype(like.dtypes.to_dict())
 
     return dataclasses.replace(
-        atlas, route_table=frame("routes", atlas.route_table),
+        atlas, statements=frame("statements", atlas.statements),
+        route_table=frame("routes", atlas.route_table),
         stages=frame("stages", atlas.stages), leg_table=frame("legs", atlas.leg_table),
         evidence=frame("evidence", atlas.evidence),
         coords=np.array(coords, dtype=float).reshape(-1, 2))
@@ -213,7 +220,8 @@ def test_undrawn_routes_stay_features_with_null_geometry(exported: Path, builtin
                                                          ) -> None:
     routes = builtin_atlas.routes
     undrawn = sorted(routes[routes.geometry.isna()][C.ROUTE_ID])
-    assert len(undrawn) == 5  # the catalogue's routes with an unstated end and one place
+    # the catalogue's routes with an unstated end and one place (the NPS statement's two)
+    assert len(undrawn) == 6
     text = (exported / export.ROUTES_GEOJSON).read_text(encoding="utf-8")
     lines = {json.loads(line.rstrip(","))["id"]: line for line in text.splitlines()[1:-1]}
     for route_id in undrawn:
@@ -391,8 +399,9 @@ def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_atlas: Atlas) -> None:
     header, rows = _csv(exported / export.FLOWS_CSV)
-    assert header == ["route_id", "flow_id", "commodity", "leg", "from", "to", "from_lon",
-                      "from_lat", "to_lon", "to_lat", "mode", "stated", "routing", "count"]
+    assert header == ["route_id", "statement_id", "flow_id", "commodity", "leg", "from", "to",
+                      "from_lon", "from_lat", "to_lon", "to_lat", "mode", "stated", "routing",
+                      "count"]
     assert len(rows) == _drawn_leg_count(builtin_atlas)
     for row in rows:
         leg = route(builtin_atlas, row[C.ROUTE_ID]).legs[int(row["leg"])]
@@ -435,7 +444,17 @@ def test_flowmap_files_are_consistent(exported: Path, builtin_atlas: Atlas) -> N
     for flow in flows:
         assert flow["origin"] in ids
         assert flow["dest"] in ids
-    assert sum(int(f["count"]) for f in flows) == _drawn_leg_count(builtin_atlas)
+    # count: the statements with a drawn leg between the two places, however many
+    # commodities a statement names
+    legs = builtin_atlas.leg_table[builtin_atlas.leg_table[C.LEG_DRAWN]]
+    owner = builtin_atlas.route_table.set_index(C.ROUTE_ID)[C.STATEMENT_ID]
+    expected: dict[tuple[str, str], set[str]] = {}
+    for route_id, a, b in zip(legs[C.ROUTE_ID], legs[C.LEG_FROM_PLACE], legs[C.LEG_TO_PLACE],
+                              strict=True):
+        expected.setdefault((a, b), set()).add(owner[route_id])
+    assert {(f["origin"], f["dest"]): int(f["count"]) for f in flows} == {
+        pair: len(statements) for pair, statements in expected.items()}
+    assert sum(int(f["count"]) for f in flows) < _drawn_leg_count(builtin_atlas)
     pairs = [(f["origin"], f["dest"]) for f in flows]
     assert pairs == sorted(set(pairs))
     names = dict(zip(places["place"], places["name"], strict=True))

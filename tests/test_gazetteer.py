@@ -101,13 +101,15 @@ def test_unknown_name_suggests_the_closest(gaz: Gazetteer, name: str, first: str
 
 
 def test_unknown_name_without_anything_close(gaz: Gazetteer) -> None:
-    with pytest.raises(UnknownPlaceError, match=r"^unknown place 'Qqqqqqqq'$"):
+    with pytest.raises(UnknownPlaceError) as info:
         gaz.resolve("Qqqqqqqq")
+    assert info.value.suggestions == ()
+    assert str(info.value) == "unknown place 'Qqqqqqqq'. " + gazetteer.DECLARE_HINT
 
 
 def test_suggestions_name_each_place_once(gaz: Gazetteer) -> None:
     # "Liege", "Liège" (and "Luik") are claims of one place; it is suggested once
-    assert gaz.suggest("Liegee") == ["Liège", "Liechtenstein"]
+    assert gaz.suggest("Liegee") == ["Liège"]
 
 
 # --- countries ---------------------------------------------------------------------------------

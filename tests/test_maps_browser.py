@@ -287,6 +287,77 @@ def test_declared_hubs_are_marked_with_their_evidence(browser: Any, built: dict[
     assert "No coded route passes through this place." in text
 
 
+# --- statements: fans, several commodities, flows within an area ------------------------------
+
+
+@pytest.fixture(scope="module")
+def statements_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A page of test data: the built-in wildlife sentence's shape (three commodities, a fan
+    from three origins through Belgium to three destinations) and a flow within West Africa."""
+    from tests.builders import minimal_route, write_catalogue
+
+    folder = tmp_path_factory.mktemp("statements")
+    wildlife = minimal_route(
+        id="wildlife", flow="wildlife", commodities=["ivory", "live-animals"], label="Wildlife",
+        reporting_role="transit",
+        stages=[{"any_of": ["Democratic Republic of the Congo", "Guinea", "Liberia"]},
+                {"place": "Belgium"}, {"any_of": ["Asia", "North America"]}])
+    del wildlife["commodity"]
+    within = minimal_route(id="cocaine-within-west-africa", flow="cocaine-west-africa",
+                           commodity="cocaine", label="Cocaine within West Africa by air",
+                           within="West Africa", by="air")
+    del within["stages"]
+    atlas = build_atlas(validate([write_catalogue(folder, routes=[wildlife, within])]))
+    pages.write_pages(atlas, folder / "out", offline=True)
+    return folder / "out" / "index.html"
+
+
+def test_a_fan_is_drawn_once_per_commodity_and_opens_one_statement(
+        browser: Any, statements_page: Path, artifacts: Path) -> None:
+    page = Page(browser, statements_page, offline=True)
+    legs = page.page.evaluate(
+        "() => window.trmApp.visibleDrawn().filter(d => d.route.id.startsWith('wildlife'))"
+        ".map(d => [d.route.id, d.legs.length])")
+    assert sorted(legs) == [["wildlife--ivory", 5], ["wildlife--live-animals", 5]]
+    x, y = page.route_point("wildlife--ivory")
+    page.page.mouse.click(x, y)
+    popup = page.page.locator(".leaflet-popup-content .trm-popup")
+    popup.wait_for(timeout=3000)
+    text = popup.inner_text()
+    assert "Democratic Republic of the Congo, Guinea or Liberia (country, origin, any of 3)" in text
+    assert "The same statement also names:" in text
+    assert page.errors == []
+    page.page.screenshot(path=str(artifacts / "statement-fan.png"))
+
+
+def test_a_flow_within_an_area_is_a_mark_that_opens_its_popup(
+        browser: Any, statements_page: Path, artifacts: Path) -> None:
+    page = Page(browser, statements_page, offline=True)
+    mark = page.page.evaluate(
+        """() => {
+          const d = window.trmApp.visibleDrawn().find(x => x.route.id === 'cocaine-within-west-africa');
+          const box = window.trmApp.map.getContainer().getBoundingClientRect();
+          return d && d.mark ? [box.left + d.mark[0], box.top + d.mark[1]] : null;
+        }""")
+    assert mark is not None
+    page.page.mouse.move(mark[0], mark[1])
+    tooltip = page.page.locator(".leaflet-tooltip.trm-leaflet-tooltip")
+    tooltip.wait_for(timeout=3000)
+    assert "within West Africa" in tooltip.inner_text()
+    # the area is shaded while the mark is hovered
+    assert page.page.locator(".leaflet-trmHighlight-pane path").count() >= 1
+    page.page.mouse.click(mark[0], mark[1])
+    popup = page.page.locator(".leaflet-popup-content .trm-popup")
+    popup.wait_for(timeout=3000)
+    assert popup.get_attribute("data-route") == "cocaine-within-west-africa"
+    assert "West Africa (region, within) — by air" in popup.inner_text()
+    legend = page.page.locator(".trm-legend").inner_text()
+    assert "a flow within one country or region" in legend
+    # the mark is painted: a pixel of the cocaine colour at its centre's ring
+    assert page.errors == []
+    page.page.screenshot(path=str(artifacts / "within-mark.png"))
+
+
 # --- hostile text ------------------------------------------------------------------------------
 
 

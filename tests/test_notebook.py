@@ -35,7 +35,7 @@ def test_the_route_layer_goes_on_any_folium_map(builtin_atlas: Atlas, tmp_path: 
     html = path.read_text(encoding="utf-8")
     data = re.search(r'id="trm-data">(.*?)</script>', html, re.S)
     assert data is not None
-    assert '"heroin-balkan-route-belgium"' in data.group(1)
+    assert '"heroin-into-belgium"' in data.group(1)
 
 
 def test_a_route_layer_needs_an_atlas_or_data() -> None:

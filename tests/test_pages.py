@@ -8,12 +8,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.builders import minimal_route
+from tests.builders import minimal_route, minimal_source, write_catalogue
 from tests.conftest import REPO, atlas_for
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.geodata.pipeline import atlas_of
+from trafficking_route_mapper.geodata.resolve import validate
 from trafficking_route_mapper.maps import page_keys, pages
 from trafficking_route_mapper.maps.layer import SCRIPTS
+from trafficking_route_mapper.routes.load import builtin_catalogues
 
 
 def _block(html: str, block_id: str) -> Any:
@@ -72,12 +75,10 @@ def test_offline_page_references_no_remote_script(builtin_atlas: Atlas) -> None:
 
 def test_shared_legs_get_distinct_lanes(builtin_atlas: Atlas) -> None:
     data = _data(pages.render_page(builtin_atlas, "t"))
-    # the DR Congo -> Belgium leg is shared by six routes (three ivory, three live animals)
-    lanes = [r["legs"][0]["o"] for r in data["routes"]
-             if r["id"].endswith("democratic-republic-of-congo-via-belgium-asia")
-             or "democratic-republic-of-congo-via-belgium" in r["id"]]
-    assert len(lanes) == 6
-    assert sorted(lanes) == [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]
+    # the DR Congo -> Belgium leg is shared by the wildlife statement's three routes (ivory,
+    # live animals, other wildlife products): one lane each, where copies once made nine
+    lanes = [r["legs"][0]["o"] for r in data["routes"] if r["id"].startswith("wildlife-via-belgium")]
+    assert sorted(lanes) == [-1.0, 0.0, 1.0]
 
 
 def test_region_stages_carry_their_polygon(builtin_atlas: Atlas) -> None:
@@ -90,13 +91,13 @@ def test_region_stages_carry_their_polygon(builtin_atlas: Atlas) -> None:
 def test_the_page_names_each_report_once_and_each_foreign_source(builtin_atlas: Atlas) -> None:
     """What the popup shows, without repeating per route what the page can say once."""
     evidence = builtin_atlas.evidence.copy()
-    row = int(evidence.index[evidence[C.ROUTE_ID] == "timber-central-africa-antwerp"][0])
+    row = int(evidence.index[evidence[C.STATEMENT_ID] == "timber-central-africa-antwerp"][0])
     evidence.loc[row, C.EVIDENCE_SOURCE] = "another-report"
     atlas = dataclasses.replace(builtin_atlas, evidence=evidence)
     data = _data(pages.render_page(atlas, "t"))
     routes = atlas.route_table
     ((title, url),) = set(zip(routes[C.SOURCE_TITLE], routes[C.SOURCE_URL], strict=True))
-    assert data["reports"] == [{"title": title, "url": url}]
+    assert data["reports"] == [{"title": title, "url": url, "note": None}]
     for route in data["routes"]:
         assert route["s"] == 0
         assert not {"title", "url"} & set(route["d"])
@@ -119,8 +120,17 @@ def test_a_stage_after_a_corridor_shows_its_mode(tmp_path: Path) -> None:
     assert len(route["legs"]) == 10  # nine legs through the corridor's waypoints, then one
 
 
-def test_the_page_carries_exactly_the_documented_keys(builtin_atlas: Atlas) -> None:
-    data = _data(pages.render_page(builtin_atlas, "t"))
+def test_the_page_carries_exactly_the_documented_keys(builtin_atlas: Atlas,
+                                                     tmp_path: Path) -> None:
+    """Every key the writer emits is documented, and every documented key is written: by the
+    built-in catalogue, with a flow within an area added (test data) for the keys only such a
+    flow has."""
+    within = minimal_route(id="within-west-africa", within="West Africa", by="air")
+    del within["stages"]
+    extra = write_catalogue(tmp_path, routes=[within],
+                            source=minimal_source(id="test-extra", reporting_country="Nigeria"))
+    atlas = atlas_of(validate([*builtin_catalogues(), extra]))
+    data = _data(pages.render_page(atlas, "t"))
     assert set(data) == set(page_keys.PAGE)
     assert {k for c in data["commodities"] for k in c} == set(page_keys.COMMODITY)
     assert {k for r in data["routes"] for k in r} == {*page_keys.ROUTE, "d"}

@@ -17,6 +17,14 @@ def test_readme_example_catalogue_validates_and_builds(tmp_path: Path) -> None:
     path = tmp_path / "example.yaml"
     path.write_text(blocks[0], encoding="utf-8")
     atlas = load_atlas([path])
-    assert list(atlas.route_table[C.PATH]) == ["Morocco → Spain → France → Belgium"]
-    assert list(atlas.leg_table[C.LEG_MODE]) == ["unspecified", "road", "road"]
+    assert dict(zip(atlas.statements[C.STATEMENT_ID], atlas.statements[C.PATH], strict=True)) == {
+        "cannabis-resin-morocco-spain-france-belgium": "Morocco → Spain → France → Belgium",
+        "cocaine-within-west-africa": "within West Africa",
+        "wildlife-via-belgium": "Democratic Republic of the Congo, Guinea or Liberia → Belgium"
+                                " → Asia, North America or Middle East",
+    }
+    assert len(atlas.route_table) == 5  # the wildlife statement is a route per commodity
+    resin = atlas.leg_table[atlas.leg_table[C.ROUTE_ID] == "cannabis-resin-morocco-spain-france-belgium"]
+    assert list(resin[C.LEG_MODE]) == ["unspecified", "road", "road"]
     assert list(atlas.hubs[C.HUB_NAME]) == ["Liège"]
+    assert atlas.reports[C.SOURCE_NOTE].tolist() == ["Coded from the PDF's text layer."]

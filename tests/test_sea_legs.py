@@ -23,7 +23,7 @@ from trafficking_route_mapper.routes.errors import SeaRoutingError
 __all__ = ["land"]  # the module-scoped land fixture, shared with test_seaways
 
 GEOD = Geod(ellps="WGS84")
-SEA_ROUTES = ("timber-central-africa-antwerp", "cocaine-antwerp-netherlands", "cocaine-antwerp-europe")
+SEA_ROUTES = ("timber-central-africa-antwerp", "cocaine-through-antwerp")
 GATEWAYS = {"Central Africa": (9.69, 4.05), "South America": (-46.30, -23.96)}
 
 

@@ -39,7 +39,7 @@
   /* One piece of evidence: the section, the verbatim phrase, the coder's summary. */
   function evidenceBlock(ev) {
     var q = el("blockquote", "trm-evidence");
-    q.appendChild(el("div", "trm-section", ev.section));
+    if (ev.section) q.appendChild(el("div", "trm-section", ev.section));
     q.appendChild(el("div", "trm-phrase", "“" + ev.phrase + "”"));
     q.appendChild(el("div", "trm-summary", ev.summary));
     if (ev.source) q.appendChild(el("div", "trm-note", "Source: " + ev.source));

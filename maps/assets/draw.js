@@ -74,6 +74,11 @@
   }
 
 
+  /* Radius in CSS px of the mark of a flow inside one area, for lines of the given width. */
+  TRM.markRadius = function (width) { return width + 5; };
+  /* Radius in CSS px of a hub's circle marker (panels.js). */
+  TRM.HUB_RADIUS = 7;
+
   /* A Leaflet layer drawing one commodity's routes on its own canvas. */
   var RouteCanvas = L.Layer.extend({
     initialize: function (app, commodityIndex) {
@@ -153,6 +158,14 @@
     var lanePx = Math.max(this.width + 1.5, 4);
     var byStyle = [[], []];
     routes.forEach(function (r) {
+      if (r.w !== undefined && r.anchor) {
+        // a flow inside one area: a mark just below the area's point (where its hub marker
+        // lists it), beside the area's other marks
+        var radius = TRM.markRadius(self.width), step = 2 * radius + 2;
+        drawn.push({ route: r, legs: [], mark: [TRM.mercX(r.anchor[0]) * f.scale - f.ox + r.w * step,
+                                               TRM.mercY(r.anchor[1]) * f.scale - f.oy + TRM.HUB_RADIUS + radius + 3] });
+        return;
+      }
       if (!r.legs.length) return; // nothing to draw: listed at its hub instead
       var legs = [];
       r.legs.forEach(function (leg) {
@@ -191,16 +204,31 @@
         ctx.fill();
       });
     });
+    // flows within an area: a disc in the layer's colour with a white ring inside
+    drawn.forEach(function (d) {
+      if (!d.mark) return;
+      var colour = self.model.commodities[d.route.c].colour, radius = TRM.markRadius(self.width);
+      ctx.beginPath();
+      ctx.arc(d.mark[0], d.mark[1], radius, 0, 2 * Math.PI);
+      ctx.fillStyle = colour;
+      ctx.fill();
+      ctx.lineWidth = emphasis ? 3 : 1.5;
+      ctx.strokeStyle = emphasis ? "rgba(0,0,0,0.8)" : "rgba(255,255,255,0.95)";
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(d.mark[0], d.mark[1], radius * 0.45, 0, 2 * Math.PI);
+      ctx.strokeStyle = "#fff";
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    });
     // open ends: a hollow ring where the report does not say where the route goes or comes from
     drawn.forEach(function (d) {
       var r = d.route, colour = self.model.commodities[r.c].colour;
       if (!d.legs.length) return;
-      var ends = [];
-      if (r.open[0]) ends.push([d.legs[0][0], d.legs[0][1]]);
-      if (r.open[1]) {
-        var last = d.legs[d.legs.length - 1];
-        ends.push([last[last.length - 2], last[last.length - 1]]);
-      }
+      var ends = r.open.map(function (o) {
+        var pts = d.legs[o[0]];
+        return o[1] ? [pts[pts.length - 2], pts[pts.length - 1]] : [pts[0], pts[1]];
+      });
       ends.forEach(function (pt) {
         ctx.beginPath();
         ctx.arc(pt[0], pt[1], width + 4, 0, 2 * Math.PI);

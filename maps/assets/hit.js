@@ -42,7 +42,8 @@
         }
       });
     });
-    this._grid = { cell: cell, cells: cells, drawn: drawn };
+    var marks = drawn.filter(function (d) { return d.mark; });
+    this._grid = { cell: cell, cells: cells, drawn: drawn, marks: marks };
     return this._grid;
   };
 
@@ -70,6 +71,12 @@
         }
       }
     }
-    return best;
+    // a flow within an area is found on its mark, which lies over any line there
+    var nearest = TRM.markRadius(this.width) + 2, onMark = null;
+    for (var m = 0; m < g.marks.length; m++) {
+      var mark = g.marks[m].mark, dm = Math.hypot(x - mark[0], y - mark[1]);
+      if (dm <= nearest) { nearest = dm; onMark = g.marks[m].route; }
+    }
+    return onMark || best;
   };
 })(window.TRM = window.TRM || {});

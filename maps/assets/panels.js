@@ -99,6 +99,9 @@
           ["area", "Shaded area: a region stage (shown on hover), not a point"],
           ["sea", "Leg by sea: follows shipping lanes where computed"]
         ];
+        if (data.routes.some(function (r) { return r.w !== undefined; })) {
+          rows.splice(5, 0, ["mark", "Disc with a white ring: a flow within one country or region (its area shaded on hover)"]);
+        }
         var colours = el("div", "trm-legend-colours");
         data.commodities.forEach(function (c) {
           var item = el("div", "trm-legend-colour");
@@ -116,7 +119,7 @@
           line.appendChild(el("span", null, row[1]));
           box.appendChild(line);
         });
-        box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (Paul Tol's colour-blind-safe palette); shades separate commodities of one market. Line width carries no meaning. Parallel lines: routes sharing a leg, drawn side by side."));
+        box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (hues from Paul Tol's schemes); shades separate commodities of one market. Line width carries no meaning. Parallel lines: routes sharing a leg, drawn side by side. Lines fanning out from one place: one statement naming several places for a stage."));
         box.appendChild(el("div", "trm-legend-note", "Source: " + data.sources.join("; ")));
         return outer;
       }
@@ -193,7 +196,7 @@
       this.hubLayer = L.layerGroup();
       data.hubs.forEach(function (h) {
         var marker = L.circleMarker([h.lat, h.lon], {
-          radius: 7, color: "#222", weight: 2, fillColor: "#fff", fillOpacity: 1, pane: "markerPane"
+          radius: TRM.HUB_RADIUS, color: "#222", weight: 2, fillColor: "#fff", fillOpacity: 1, pane: "markerPane"
         });
         marker.bindTooltip(function () {
           return el("span", null, h.name + ": " + h.routes.length + " routes" + (h.notes.length ? ", " + h.notes.length + " notes" : ""));
@@ -209,11 +212,11 @@
             note.appendChild(el("div", "trm-source", "Source: " + n.title));
             box.appendChild(note);
           });
-          box.appendChild(el("div", "trm-meta", h.routes.length ? "What passes through (" + h.routes.length + " routes)" : "No coded route passes through this place."));
+          box.appendChild(el("div", "trm-meta", h.routes.length ? "Routes through or within this place (" + h.routes.length + ")" : "No coded route passes through this place."));
           var ul = el("ul");
           h.routes.forEach(function (i) {
             var r = self.model.routes[i], li = el("li");
-            var a = el("a", null, r.label + " — " + r.path);
+            var a = el("a", null, r.label + " — " + r.path + " (" + self.model.commodities[r.c].label + ")");
             a.href = "#";
             a.addEventListener("click", function (ev) { ev.preventDefault(); self.openRoute(r, r.legs.length ? null : L.latLng(h.lat, h.lon)); });
             li.appendChild(a);

@@ -36,11 +36,12 @@
     box.setAttribute("data-route", r.id);
     box.appendChild(el("h3", null, r.label));
     box.appendChild(el("div", "trm-meta", c.label + " · " + c.market + " · " + c.category));
+    if (d.also) box.appendChild(el("div", "trm-meta", "The same statement also names: " + d.also.join(", ")));
     box.appendChild(el("div", "trm-meta", "Role of " + (this.model.data.reportingNames[d.reporting] || d.reporting) + ": " + d.role));
     var ol = el("ol", "trm-stages");
     d.stages.forEach(function (s) {
       var li = el("li", s.stated ? "stated" : "inferred");
-      var line = s.name + " (" + s.kind + ", " + s.role + ")";
+      var line = s.name + " (" + s.kind + ", " + s.role + (s.any ? ", any of " + s.any : "") + ")";
       if (s.by) line += " — by " + s.by;
       li.appendChild(el("span", null, line));
       li.appendChild(el("span", "trm-flag", s.stated ? " stated" : (s.kind === "unstated" ? " not stated" : " inferred")));
@@ -66,6 +67,7 @@
       src.appendChild(document.createTextNode(report.title || ""));
     }
     box.appendChild(src);
+    if (report.note) box.appendChild(el("div", "trm-note", "On the source: " + report.note));
     if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));
     if (d.note) box.appendChild(el("div", "trm-note", d.note));
     return box;
@@ -89,6 +91,7 @@
     this.selected = r;
     this.highlight(r);
     var at = latlng;
+    if (!at && !r.legs.length && r.anchor) at = L.latLng(r.anchor[1], r.anchor[0]);
     if (!at) {
       var leg = r.legs[Math.floor(r.legs.length / 2)], mid = Math.floor(leg.p.length / 4) * 2;
       at = L.latLng(leg.p[mid + 1], leg.p[mid]);
@@ -124,4 +127,5 @@
     });
     map.on("moveend zoomend resize", function () { self._grid = null; self.refreshHighlight(); });
     map.on("zoomstart", function () { if (self.hlCanvas) self.hlCanvas.style.display = "none"; });
-  };})(window.TRM = window.TRM || {});
+  };
+})(window.TRM = window.TRM || {});
