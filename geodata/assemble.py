@@ -37,17 +37,15 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Tables:
-    """Columns of the atlas's tables as plain lists, filled statement by statement."""
+    """The atlas's tables as rows (tuples in their columns' order), filled statement by
+    statement and turned into columns once at the end (:func:`_columns`)."""
 
-    statements: dict[str, list[Any]] = field(
-        default_factory=lambda: {c: [] for c in C.STATEMENT_COLUMNS})
-    routes: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in C.ROUTE_COLUMNS})
-    stages: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in C.STAGE_COLUMNS})
-    legs: dict[str, list[Any]] = field(
-        default_factory=lambda: {c: [] for c in C.LEG_COLUMNS if c not in (C.LEG_COORD_START,
-                                                                          C.LEG_COORD_STOP)})
-    evidence: dict[str, list[Any]] = field(
-        default_factory=lambda: {c: [] for c in C.EVIDENCE_COLUMNS})
+    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    routes: list[tuple[Any, ...]] = field(default_factory=list)
+    stages: list[tuple[Any, ...]] = field(default_factory=list)
+    #: LEG_COLUMNS less the coordinate range, which comes with the lines
+    legs: list[tuple[Any, ...]] = field(default_factory=list)
+    evidence: list[tuple[Any, ...]] = field(default_factory=list)
     #: Lines are computed once per statement leg (a "slot") and shared by the statement's
     #: routes, one per commodity. Per slot: the points if routed at sea, the index of its
     #: geodesic, or None (not drawn); and the ids of the nodes it leaves and reaches.
@@ -69,16 +67,17 @@ def build_atlas(routes: Sequence[ResolvedRoute], sea: SeaRouter | None = None,
         _add_statement(t, rr, sea, max_segment_km)
     coords, bounds = coordinates(t.lines, t.starts, t.ends, t.slot_nodes, max_segment_km)
     slots = np.asarray(t.leg_slots, dtype=np.intp)
-    t.legs[C.LEG_COORD_START] = bounds[slots, 0].tolist() if len(slots) else []
-    t.legs[C.LEG_COORD_STOP] = bounds[slots, 1].tolist() if len(slots) else []
-    route_table = frame(t.routes, C.ROUTE_COLUMNS)
-    legs = frame(t.legs, C.LEG_COLUMNS)
+    leg_columns = _columns(t.legs, _LEG_FIELDS)
+    leg_columns[C.LEG_COORD_START] = bounds[slots, 0].tolist() if len(slots) else []
+    leg_columns[C.LEG_COORD_STOP] = bounds[slots, 1].tolist() if len(slots) else []
+    route_table = frame(_columns(t.routes, C.ROUTE_COLUMNS), C.ROUTE_COLUMNS)
+    legs = frame(leg_columns, C.LEG_COLUMNS)
     atlas = Atlas(
-        statements=frame(t.statements, C.STATEMENT_COLUMNS),
+        statements=frame(_columns(t.statements, C.STATEMENT_COLUMNS), C.STATEMENT_COLUMNS),
         route_table=route_table,
-        stages=frame(t.stages, C.STAGE_COLUMNS),
+        stages=frame(_columns(t.stages, C.STAGE_COLUMNS), C.STAGE_COLUMNS),
         leg_table=legs,
-        evidence=frame(t.evidence, C.EVIDENCE_COLUMNS),
+        evidence=frame(_columns(t.evidence, C.EVIDENCE_COLUMNS), C.EVIDENCE_COLUMNS),
         coords=coords,
         places=_places(ordered),
         hubs=_hubs(ordered),
@@ -93,9 +92,15 @@ def build_atlas(routes: Sequence[ResolvedRoute], sea: SeaRouter | None = None,
     return atlas
 
 
-def _append(table: dict[str, list[Any]], *values: tuple[str, Any]) -> None:
-    for column, value in values:
-        table[column].append(value)
+#: The columns of the leg rows: LEG_COLUMNS less the coordinate range, added from the lines.
+_LEG_FIELDS = tuple(c for c in C.LEG_COLUMNS if c not in (C.LEG_COORD_START, C.LEG_COORD_STOP))
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], fields: Sequence[str]) -> dict[str, list[Any]]:
+    """Rows (tuples in the order of ``fields``) as columns."""
+    if not rows:
+        return {f: [] for f in fields}
+    return {f: list(values) for f, values in zip(fields, zip(*rows, strict=True), strict=True)}
 
 
 def frame(columns: dict[str, list[Any]], order: Sequence[str]) -> Any:
@@ -127,72 +132,61 @@ def _add_statement(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
     reporting = (rr.reporting_country.iso3 or rr.reporting_country.members)[0]
     path = path_text(rr)
     routes = route_ids(route.id, route.commodity_ids)
-    _append(t.statements,
-        (C.STATEMENT_ID, route.id), (C.FLOW_ID, route.flow), (C.LABEL, route.label),
-        (C.PATH, path), (C.COMMODITIES, list(route.commodity_ids)),
-        (C.ROUTE_IDS, [route_id for route_id, _ in routes]), (C.REPORTING_COUNTRY, reporting),
-        (C.REPORTING_ROLE, route.reporting_role), (C.SOURCE_ID, cat.source.id),
-        (C.CATALOGUE, cat.path.name),
-    )
-    for e, ev in enumerate(route.evidence):
-        anchor = rr.anchors[e] if e < len(rr.anchors) else None
-        _append(t.evidence, (C.STATEMENT_ID, route.id), (C.EVIDENCE_INDEX, e),
-                (C.EVIDENCE_SOURCE, ev.source or cat.source.id),
-                (C.EVIDENCE_SECTION, ev.section), (C.EVIDENCE_PHRASE, ev.phrase),
-                (C.EVIDENCE_SUMMARY, ev.summary),
-                *_anchor_columns(anchor))
+    t.statements.append((
+        route.id, route.flow, route.label, path, list(route.commodity_ids),
+        [route_id for route_id, _ in routes], reporting, route.reporting_role, cat.source.id,
+        cat.path.name))
+    anchors = list(rr.anchors) + [None] * (len(route.evidence) - len(rr.anchors))
+    t.evidence += [(route.id, e, ev.source or cat.source.id, ev.section, ev.phrase, ev.summary,
+                    *_anchor_values(anchor))
+                   for e, (ev, anchor) in enumerate(zip(route.evidence, anchors, strict=True))]
     stages = _stage_rows(rr)
     legs, slots = _leg_rows(t, rr, sea, max_segment_km)
     for route_id, commodity_id in routes:
         commodity = commodities.commodity(commodity_id)
-        _append(t.routes,
-            (C.ROUTE_ID, route_id), (C.STATEMENT_ID, route.id), (C.FLOW_ID, route.flow),
-            (C.COMMODITY, commodity.id), (C.COMMODITY_LABEL, commodity.label),
-            (C.MARKET, commodity.market.id), (C.MARKET_LABEL, commodity.market.label),
-            (C.CATEGORY, commodity.category), (C.LABEL, route.label), (C.PATH, path),
-            (C.REPORTING_COUNTRY, reporting), (C.REPORTING_ROLE, route.reporting_role),
-            (C.ACTORS, list(route.actors)), (C.NOTE, route.note), (C.SOURCE_ID, cat.source.id),
-            (C.SOURCE_TITLE, cat.source.title), (C.SOURCE_URL, cat.source.url),
-            (C.SOURCE_NOTE, cat.source.note), (C.CATALOGUE, cat.path.name),
-        )
-        for row in stages:
-            _append(t.stages, (C.ROUTE_ID, route_id), *row)
-        for row in legs:
-            _append(t.legs, (C.ROUTE_ID, route_id), *row)
+        t.routes.append((
+            route_id, route.id, route.flow, commodity.id, commodity.label, commodity.market.id,
+            commodity.market.label, commodity.category, route.label, path, reporting,
+            route.reporting_role, list(route.actors), route.note, cat.source.id,
+            cat.source.title, cat.source.url, cat.source.note, cat.path.name))
+        t.stages += [(route_id, *row) for row in stages]
+        t.legs += [(route_id, *row) for row in legs]
         t.leg_slots += slots
 
 
-def _anchor_columns(anchor: Anchor | None) -> tuple[tuple[str, Any], ...]:
-    return ((C.EVIDENCE_START, anchor.start if anchor else None),
-            (C.EVIDENCE_END, anchor.end if anchor else None),
-            (C.EVIDENCE_EXACT, anchor.exact if anchor else None),
-            (C.EVIDENCE_PREFIX, anchor.prefix if anchor else None),
-            (C.EVIDENCE_SUFFIX, anchor.suffix if anchor else None))
+_ANCHOR_FIELDS = (C.EVIDENCE_START, C.EVIDENCE_END, C.EVIDENCE_EXACT, C.EVIDENCE_PREFIX,
+                  C.EVIDENCE_SUFFIX)
 
 
-def _stage_rows(rr: ResolvedRoute) -> list[tuple[tuple[str, Any], ...]]:
-    rows: list[tuple[tuple[str, Any], ...]] = []
+def _anchor_values(anchor: Anchor | None) -> tuple[Any, ...]:
+    """The evidence table's anchor columns, in the order of :data:`_ANCHOR_FIELDS`."""
+    if anchor is None:
+        return (None,) * 5
+    return (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix)
+
+
+def _stage_rows(rr: ResolvedRoute) -> list[tuple[Any, ...]]:
+    """The statement's stage rows: STAGE_COLUMNS less the route id."""
+    rows: list[tuple[Any, ...]] = []
     for s, rs in enumerate(rr.stages):
         stage = rs.stage
+        by = mode_text(stage.modes)
         for o, place in enumerate(rs.places or (None,)):
-            rows.append((
-                (C.STAGE_INDEX, s), (C.STAGE_OPTION, o),
-                (C.STAGE_PLACE, place.key if place else None),
-                (C.STAGE_NAME, place.name if place else C.UNSTATED_NAME),
-                (C.STAGE_KIND, place.kind if place else "unstated"), (C.STAGE_ROLE, rs.role),
-                (C.STAGE_STATED, bool(stage.stated and place is not None)),
-                (C.STAGE_BY, mode_text(stage.modes)),
-                (C.STAGE_SOURCE, stage.source or (place.source if place and place.kind == "corridor"
-                                                  else None)),
-                (C.STAGE_NOTE, stage.note),
-            ))
+            source = stage.source or (place.source if place and place.kind == "corridor" else None)
+            if place is None:
+                rows.append((s, o, None, C.UNSTATED_NAME, "unstated", rs.role, False, by, source,
+                             stage.note))
+            else:
+                rows.append((s, o, place.key, place.name, place.kind, rs.role, stage.stated, by,
+                             source, stage.note))
     return rows
 
 
 def _leg_rows(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
-              max_segment_km: float) -> tuple[list[tuple[tuple[str, Any], ...]], list[int]]:
-    """The statement's leg rows (less the route id) and their slots, each slot's line queued."""
-    rows: list[tuple[tuple[str, Any], ...]] = []
+              max_segment_km: float) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """The statement's leg rows (:data:`_LEG_FIELDS` less the route id) and their slots, each
+    slot's line queued."""
+    rows: list[tuple[Any, ...]] = []
     slots: list[int] = []
     ids: dict[tuple[int, int, int], int] = {}
     base = len(t.slot_nodes) * 2  # node ids unique over the build: no two statements share one
@@ -218,13 +212,9 @@ def _leg_rows(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
         slots.append(len(t.lines))
         t.lines.append(line)
         t.slot_nodes.append((node_id(a), node_id(b)))
-        rows.append((
-            (C.LEG_INDEX, k), (C.LEG_FROM_PLACE, a.place.key if a.place else None),
-            (C.LEG_TO_PLACE, b.place.key if b.place else None), (C.LEG_FROM, a.name),
-            (C.LEG_TO, b.name), (C.LEG_MODE, mode_text(leg.modes)),
-            (C.LEG_STATED, a.stated and b.stated), (C.LEG_DRAWN, drawn),
-            (C.LEG_ROUTING, routing), (C.LEG_NOTE, note),
-        ))
+        rows.append((k, a.place.key if a.place else None, b.place.key if b.place else None,
+                     a.name, b.name, mode_text(leg.modes), a.stated and b.stated, drawn, routing,
+                     note))
     return rows, slots
 
 
@@ -247,16 +237,12 @@ def _places(routes: Sequence[ResolvedRoute]) -> Any:
                 else:
                     geom = gaz.shape(place) or shapely.Point(place.point)
                 seen[place.key] = (place, geom)
-    columns: dict[str, list[Any]] = {c: [] for c in C.PLACE_COLUMNS}
-    geometry = []
-    for key in sorted(seen):
-        place, geom = seen[key]
-        _append(columns, (C.PLACE_KEY, key), (C.PLACE_NAME, place.name),
-                (C.PLACE_KIND, place.kind), (C.PLACE_ISO3, list(place.iso3)),
-                (C.PLACE_MEMBERS, list(place.members)), (C.PLACE_SOURCE, place.source),
-                (C.PLACE_LOCODE, place.locode), (C.PLACE_LON, float(place.point[0])),
-                (C.PLACE_LAT, float(place.point[1])))
-        geometry.append(geom)
+    keys = sorted(seen)
+    columns = _columns([
+        (key, place.name, place.kind, list(place.iso3), list(place.members), place.source,
+         place.locode, float(place.point[0]), float(place.point[1]))
+        for key, (place, _) in ((k, seen[k]) for k in keys)], C.PLACE_COLUMNS)
+    geometry = [seen[key][1] for key in keys]
     return gpd.GeoDataFrame(frame(columns, C.PLACE_COLUMNS), geometry=geometry, crs="EPSG:4326")
 
 
@@ -280,8 +266,8 @@ def _hubs(routes: Sequence[ResolvedRoute]) -> Any:
                 list(hub.commodities), hub.summary,
                 [{C.EVIDENCE_SOURCE: ev.source or cat.source.id, C.EVIDENCE_SECTION: ev.section,
                   C.EVIDENCE_PHRASE: ev.phrase, C.EVIDENCE_SUMMARY: ev.summary,
-                  **dict(_anchor_columns(resolved.anchors[e] if e < len(resolved.anchors)
-                                         else None))}
+                  **dict(zip(_ANCHOR_FIELDS, _anchor_values(
+                      resolved.anchors[e] if e < len(resolved.anchors) else None), strict=True))}
                  for e, ev in enumerate(hub.evidence)],
                 cat.source.title)
     ordered = [rows[k] for k in sorted(rows)]

@@ -26,9 +26,9 @@ Tables and their order (every table is sorted, so outputs are byte-stable):
   catalogue), ``countries`` (every country: code, ISO3, name; :attr:`Atlas.country_shapes` its
   polygons, parsed on first use).
 
-The coordinate conventions of the hand-off are defined here too (:data:`Point`,
-:data:`PRECISION`, :func:`wrap_lon`), so that the geometry builder and every renderer share
-one definition.
+The conventions of the hand-off are defined here too (:data:`Point`, :data:`PRECISION`,
+:func:`wrap_lon`, :func:`one_of`), so that the builder and every renderer share one
+definition.
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ def wrap_lon(lon: Any) -> Any:
     if -180.0 <= lon <= 180.0:
         return lon
     return (lon + 180.0) % 360.0 - 180.0
+
+
+def one_of(names: Sequence[str]) -> str:
+    """How the hand-off writes a stage of several places: "Guinea, Liberia or Sierra Leone"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.atlas import Point
+from trafficking_route_mapper.geodata.atlas import Point, one_of
 from trafficking_route_mapper.geodata.gazetteer import Place
 from trafficking_route_mapper.geodata.geometry import geodesic
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, ResolvedStage
@@ -32,10 +32,10 @@ from trafficking_route_mapper.routes.errors import SeaRoutingError
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A place a leg starts or ends at: a stage's place, one of its alternatives, or one of a
-    corridor's waypoints. ``ident`` tells apart two nodes of one route at the same place."""
+    corridor's waypoints. ``ident`` tells apart two nodes of one route at the same place.
+    (Named tuples: a build makes one or two per leg.)"""
 
     ident: tuple[int, int, int]  # (stage, option, waypoint)
     name: str
@@ -43,8 +43,7 @@ class Node:
     stated: bool
 
 
-@dataclass(frozen=True)
-class Leg:
+class Leg(NamedTuple):
     start: Node
     end: Node
     modes: tuple[str, ...]
@@ -74,21 +73,24 @@ def statement_legs(route: ResolvedRoute) -> list[Leg]:
     for s, rs in enumerate(route.stages):
         options = [_option_nodes(route, s, o, place, rs.stage.stated)
                    for o, place in enumerate(rs.places or (None,))]
+        modes = rs.stage.modes
         for before in previous:
             for nodes in options:
-                legs.append(Leg(before[-1], nodes[0], rs.stage.modes))
+                legs.append(Leg(before[-1], nodes[0], modes))
         for nodes in options:
-            legs += [Leg(a, b, ()) for a, b in itertools.pairwise(nodes)]
+            if len(nodes) > 1:
+                legs += [Leg(a, b, ()) for a, b in itertools.pairwise(nodes)]
         previous = options
     return legs
 
 
 def _stage_text(rs: ResolvedStage, index: int, last: int) -> str:
+    if len(rs.places) == 1:
+        return rs.places[0].name
     if not rs.places:
         return ("(origin not stated)" if index == 0 else
                 "(destination not stated)" if index == last else "(not stated)")
-    names = [place.name for place in rs.places]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return one_of([place.name for place in rs.places])
 
 
 def path_text(route: ResolvedRoute) -> str:

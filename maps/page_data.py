@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from trafficking_route_mapper.geodata import columns as C
-from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.geodata.atlas import Atlas, one_of
 from trafficking_route_mapper.maps import style
 
 #: Coordinates in the page: 4 decimals (about 11 m) is far below a pixel at any zoom a
@@ -178,7 +178,7 @@ def _stage(st: dict[str, list[Any]], group: list[int]) -> dict[str, Any]:
     names = [st[C.STAGE_NAME][g] for g in group]
     kinds = list(dict.fromkeys(st[C.STAGE_KIND][g] for g in group))
     item = {
-        "name": names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1],
+        "name": one_of(names),
         "kind": ", ".join(kinds), "role": st[C.STAGE_ROLE][s],
         "stated": bool(st[C.STAGE_STATED][s]), "note": st[C.STAGE_NOTE][s],
         "source": st[C.STAGE_SOURCE][s],

@@ -23,6 +23,7 @@ partial alignment), so that a wrong word is fixed at a glance.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -195,8 +196,6 @@ def _heading_lines(text: str) -> Iterator[re.Match[str]]:
 
 def _folded_at(where: Sequence[int], offset: int) -> int:
     """The first folded position whose character lies at or after ``offset`` of the text."""
-    import bisect
-
     return bisect.bisect_left(where, offset)
 
 
@@ -207,11 +206,6 @@ class Anchored:
 
     anchors: dict[Loc, Anchor]
     problems: list[Problem]
-
-
-def check_evidence(cat: LoadedCatalogue, text: SourceText) -> list[Problem]:
-    """Every evidence phrase of ``cat`` must stand in ``text`` (in its section, where named)."""
-    return anchor_evidence(cat, text).problems
 
 
 def anchor_evidence(cat: LoadedCatalogue, text: SourceText) -> Anchored:

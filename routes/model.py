@@ -82,8 +82,17 @@ REPORTING_ROLES: tuple[str, ...] = ("source", "transit", "destination", "organis
 def modes_of(by: str | Sequence[str] | None) -> tuple[str, ...]:
     """The modes of a ``by`` value in :data:`MODES` order, without repeats: ``()`` for none or
     ``unspecified``."""
-    given = [by] if isinstance(by, str) else list(by or ())
+    if isinstance(by, str):  # the common case, asked once per leg of a build
+        return () if by == "unspecified" else (by,)
+    given = set(by or ())
     return tuple(m for m in MODES if m in given and m != "unspecified")
+
+
+def _one_or_several(one: str | None, several: list[str] | None) -> tuple[str, ...]:
+    """A field given as one value or as a list of several, as a tuple (empty if neither)."""
+    if several is not None:
+        return tuple(several)
+    return (one,) if one is not None else ()
 
 
 def mode_text(modes: tuple[str, ...]) -> str:
@@ -128,9 +137,7 @@ class Stage(_Model):
     @property
     def names(self) -> tuple[str, ...]:
         """The place names of this stage: one, several (``any_of``), or none (unstated)."""
-        if self.any_of is not None:
-            return tuple(self.any_of)
-        return (self.place,) if self.place is not None else ()
+        return _one_or_several(self.place, self.any_of)
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -173,9 +180,7 @@ class Route(_Model):
     @property
     def commodity_ids(self) -> tuple[str, ...]:
         """The statement's commodities, as written."""
-        if self.commodities is not None:
-            return tuple(self.commodities)
-        return (self.commodity,) if self.commodity is not None else ()
+        return _one_or_several(self.commodity, self.commodities)
 
     @property
     def stage_list(self) -> tuple[Stage, ...]:
