@@ -154,12 +154,8 @@ def _add_statement(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
         t.leg_slots += slots
 
 
-_ANCHOR_FIELDS = (C.EVIDENCE_START, C.EVIDENCE_END, C.EVIDENCE_EXACT, C.EVIDENCE_PREFIX,
-                  C.EVIDENCE_SUFFIX)
-
-
 def _anchor_values(anchor: Anchor | None) -> tuple[Any, ...]:
-    """The evidence table's anchor columns, in the order of :data:`_ANCHOR_FIELDS`."""
+    """The evidence table's anchor columns (columns.EVIDENCE_ANCHOR_COLUMNS), in order."""
     if anchor is None:
         return (None,) * 5
     return (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix)
@@ -266,7 +262,7 @@ def _hubs(routes: Sequence[ResolvedRoute]) -> Any:
                 list(hub.commodities), hub.summary,
                 [{C.EVIDENCE_SOURCE: ev.source or cat.source.id, C.EVIDENCE_SECTION: ev.section,
                   C.EVIDENCE_PHRASE: ev.phrase, C.EVIDENCE_SUMMARY: ev.summary,
-                  **dict(zip(_ANCHOR_FIELDS, _anchor_values(
+                  **dict(zip(C.EVIDENCE_ANCHOR_COLUMNS, _anchor_values(
                       resolved.anchors[e] if e < len(resolved.anchors) else None), strict=True))}
                  for e, ev in enumerate(hub.evidence)],
                 cat.source.title)

@@ -194,13 +194,9 @@ def _leg_lines(atlas: Atlas) -> list[list[Any]]:
 def _evidence(evidence: dict[str, list[Any]], e: int, shas: dict[str, str]) -> dict[str, Any]:
     item = {key: evidence[key][e] for key in EVIDENCE_KEYS if key != EVIDENCE_ANCHOR}
     item[EVIDENCE_ANCHOR] = anchor_object(
-        {key: evidence[key][e] for key in ANCHOR_COLUMNS}, shas.get(evidence[C.EVIDENCE_SOURCE][e]))
+        {key: evidence[key][e] for key in C.EVIDENCE_ANCHOR_COLUMNS},
+        shas.get(evidence[C.EVIDENCE_SOURCE][e]))
     return item
-
-
-#: The evidence columns an anchor is made of.
-ANCHOR_COLUMNS: tuple[str, ...] = (C.EVIDENCE_START, C.EVIDENCE_END, C.EVIDENCE_EXACT,
-                                   C.EVIDENCE_PREFIX, C.EVIDENCE_SUFFIX)
 
 
 def anchor_object(values: dict[str, Any], sha256: str | None) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,40 +198,37 @@ def _evidence(ev: dict[str, list[Any]], e: int, own: str) -> dict[str, Any]:
     return item
 
 
-def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
-    """Side-by-side lane of every drawn leg that shares its two ends with other routes' legs.
+def _centred(groups: Iterable[list[tuple[str, Any]]]) -> Iterator[tuple[Any, float]]:
+    """Each member of each group with its offset from the group's centre (..., -0.5, 0.5, ...
+    or ..., -1, 0, 1, ...), members ordered by route id, so that a route keeps its side from
+    build to build. A member is (route id, what the offset is for)."""
+    for group in groups:
+        group.sort()
+        for i, (_, target) in enumerate(group):
+            yield target, i - (len(group) - 1) / 2
 
-    Lanes are centred on the true line (offsets ..., -0.5, 0.5, ... or ..., -1, 0, 1, ...) and
-    ordered by route id, so a route keeps its side from build to build.
-    """
-    members: dict[Bundle, list[tuple[str, int, int]]] = defaultdict(list)
+
+def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
+    """Side-by-side lane of every drawn leg that shares its two ends with other routes' legs,
+    centred on the true line (:func:`_centred`)."""
+    members: dict[Bundle, list[tuple[str, Any]]] = defaultdict(list)
     for r, route in enumerate(routes):
         for k, key in enumerate(route.bundles):
-            members[key].append((route.entry["id"], r, k))
+            members[key].append((route.entry["id"], (r, k)))
     out = [[0.0] * len(route.bundles) for route in routes]
-    for group in members.values():
-        if len(group) < 2:
-            continue
-        group.sort()
-        n = len(group)
-        for i, (_, r, k) in enumerate(group):
-            out[r][k] = i - (n - 1) / 2
+    for (r, k), offset in _centred(g for g in members.values() if len(g) > 1):
+        out[r][k] = offset
     return out
 
 
 def _mark_lanes(routes: Sequence[PageRoute]) -> dict[int, float]:
     """The place of each flow-within-an-area's mark among the marks of its area, centred on
-    the area's point and ordered by route id (as :func:`lanes` orders shared legs)."""
-    by_area: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    the area's point as shared legs are (:func:`_centred`)."""
+    by_area: dict[str, list[tuple[str, Any]]] = defaultdict(list)
     for i, route in enumerate(routes):
         if "w" in route.entry and route.places:
             by_area[route.places[0]].append((route.entry["id"], i))
-    out = {}
-    for group in by_area.values():
-        group.sort()
-        for k, (_, i) in enumerate(group):
-            out[i] = k - (len(group) - 1) / 2
-    return out
+    return dict(_centred(by_area.values()))
 
 
 def area_feature(name: str, geom: Any) -> dict[str, Any]:

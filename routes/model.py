@@ -75,8 +75,6 @@ ModeList = Annotated[list[StatedMode], Field(min_length=2, max_length=len(MODES)
 #: (organiser), financed (financier), or where its nationals run it abroad (nationals-abroad).
 ReportingRole = Literal["source", "transit", "destination", "organiser", "financier",
                         "nationals-abroad"]
-REPORTING_ROLES: tuple[str, ...] = ("source", "transit", "destination", "organiser",
-                                    "financier", "nationals-abroad")
 
 
 def modes_of(by: str | Sequence[str] | None) -> tuple[str, ...]:
