@@ -143,6 +143,14 @@ class Atlas:
         geoms = [shapely.from_geojson(self.country_geojson[code]) for code in codes]
         return gpd.GeoDataFrame(self.countries.copy(), geometry=geoms, crs="EPSG:4326")
 
+    @functools.cached_property
+    def agreement(self) -> Any:
+        """What the atlas's reports say together: links, corroboration, conflicts, changes
+        between editions (:class:`geodata.agreement.Agreement`), computed on first use."""
+        from trafficking_route_mapper.geodata.agreement import agreement_of
+
+        return agreement_of(self)
+
     def route_index(self, route_ids: Any) -> npt.NDArray[np.intp]:
         """Positions in ``route_table`` of the given route ids (a column of another table)."""
         ids = self.route_table[C.ROUTE_ID].to_numpy()

@@ -150,9 +150,14 @@ HUB_COLUMNS: tuple[str, ...] = (
 
 # --- commodities: every commodity of the atlas, in display order ----------------------------------
 COMMODITY_COLOUR = "colour"  # "#RRGGBB"
+#: True for a market's commodity of unstated form ("cannabis"): it matches any commodity of its
+#: market when reports are compared (geodata.agreement)
+COMMODITY_GENERAL = "general"
+MARKET_SINCE = "market_since"  # the Index edition (year) that first assessed the market
 
 COMMODITY_COLUMNS: tuple[str, ...] = (
     COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, COMMODITY_COLOUR,
+    COMMODITY_GENERAL, MARKET_SINCE,
 )
 
 # --- reports: the source reports, one row per catalogue ---------------------------------------------

@@ -53,6 +53,17 @@ class Commodity:
     def category(self) -> Category:
         return self.market.category
 
+    @property
+    def general(self) -> bool:
+        """Whether this is its market's commodity of unstated form ("cannabis", against "cannabis
+        resin"): the same flow as any commodity of the market, when reports are compared."""
+        return self.id in GENERAL
+
+
+#: The commodities that stand for their whole market where a report is less specific than
+#: another (geodata.agreement matches "cannabis" with "cannabis resin" and "herbal cannabis").
+GENERAL = frozenset({"cannabis", "synthetic-drugs", "counterfeit-goods"})
+
 
 def _markets(*rows: tuple[str, str, Category, str, int]) -> dict[str, Market]:
     return {row[0]: Market(*row) for row in rows}

@@ -16,6 +16,7 @@ from trafficking_route_mapper.geodata.atlas import Atlas, Point
 from trafficking_route_mapper.geodata.pipeline import atlas_of
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
 from trafficking_route_mapper.geodata.seaways import SeaRouter
+from trafficking_route_mapper.routes.evidence import SourceText
 from trafficking_route_mapper.routes.load import builtin_catalogues
 
 #: Property-based tests keep no example database in the working tree (tests write only to tmp).
@@ -28,6 +29,18 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_TEXT = REPO.parent / "shared" / "seeds" / "000_28c4e90fbdaf88a9.txt"
 #: Screenshots and PNGs that a test run writes for people to look at.
 ARTIFACTS = REPO / "test-artifacts"
+
+
+#: Fictional catalogues of several reports and two editions, for the multi-report atlas
+#: (tests/fixtures/atlas/README.md says what each is for).
+ATLAS_FIXTURES = REPO / "tests" / "fixtures" / "atlas"
+
+
+@pytest.fixture(scope="session")
+def fixture_atlas() -> Atlas:
+    """The Atlas of the six fictional test reports of ``ATLAS_FIXTURES``."""
+    return atlas_of(validate(sorted(ATLAS_FIXTURES.glob("*.yaml")),
+                             [SourceText.read(p) for p in sorted(ATLAS_FIXTURES.glob("*.txt"))]))
 
 
 @pytest.fixture(scope="session")
