@@ -74,6 +74,9 @@ import numpy as np
 import numpy.typing as npt
 
 from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.conflicts import conflicts as find_conflicts
+from trafficking_route_mapper.geodata.conflicts import link_id
+from trafficking_route_mapper.geodata.editions import changes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,64 +85,7 @@ if TYPE_CHECKING:
 
 AREA_KINDS = frozenset({"country", "region"})
 POINT_KINDS = frozenset({"country", "city", "port"})  # a place in one country
-#: The reporting country's role implied by a stage's position on another report's route.
-IMPLIED_ROLE = {"origin": "source", "transit": "transit", "destination": "destination"}
-FLOW_ROLES = frozenset(IMPLIED_ROLE.values())
 
-# --- links: one row per link, sorted by link id ---------------------------------------------------
-LINK_ID = "link_id"  # "<commodity>:<from place>><to place>"
-FROM_KIND, TO_KIND = "from_kind", "to_kind"
-FROM_ISO3, TO_ISO3 = "from_iso3", "to_iso3"  # lists
-CORROBORATION = "corroboration"
-COUNTRIES = "countries"  # distinct reporting countries among the corroborating reports
-REPORTS = "reports"  # source ids of the corroborating reports (stated), sorted
-INFERRED_REPORTS = "inferred_reports"  # reports with this link only inferred, not stated
-EDITIONS = "editions"  # editions of the corroborating reports
-OWN_ROUTES = "route_ids"  # routes with a leg on exactly this link
-MATCHED_ROUTES = "matched_route_ids"  # routes stating a matching other link
-DRAWN_AS = "drawn_as"  # finer links of the same commodity this one is drawn as
-DIRECTION = "direction"  # links stating the reverse flow (other reports)
-CONFLICTS = "conflicts"  # kinds of conflict on the link: direction, one-sided, role
-
-LINK_COLUMNS: tuple[str, ...] = (
-    LINK_ID, C.COMMODITY, C.COMMODITY_LABEL, C.MARKET, C.MARKET_LABEL, C.LEG_FROM,
-    C.LEG_FROM_PLACE, FROM_KIND, FROM_ISO3, C.LEG_TO, C.LEG_TO_PLACE, TO_KIND, TO_ISO3,
-    CORROBORATION, COUNTRIES, REPORTS, INFERRED_REPORTS, EDITIONS, OWN_ROUTES, MATCHED_ROUTES,
-    DRAWN_AS, DIRECTION, CONFLICTS,
-)
-
-# --- conflicts: one row per conflict, sorted by kind, link and report ------------------------------
-KIND = "kind"
-REPORT = "report"  # the source id of the claim
-OTHER_REPORTS = "other_reports"  # the other side: the reports that disagree or stay silent
-OTHER_LINK = "other_link_id"  # a direction conflict's reverse link
-ABOUT = "about"  # ISO3 (or Natural Earth code) of the country the claim concerns
-ABOUT_ROLE = "about_role"  # the country's place on the claiming route: origin, transit...
-DESCRIPTION = "description"
-ROUTES = "routes"  # the claim's routes
-OTHER_ROUTES = "other_routes"
-EVIDENCE = "evidence"  # the claim's evidence phrases
-OTHER_EVIDENCE = "other_evidence"
-
-CONFLICT_COLUMNS: tuple[str, ...] = (
-    KIND, LINK_ID, C.COMMODITY, REPORT, C.REPORTING_COUNTRY, OTHER_REPORTS, OTHER_LINK, ABOUT,
-    ABOUT_ROLE, DESCRIPTION, ROUTES, OTHER_ROUTES, EVIDENCE, OTHER_EVIDENCE,
-)
-
-# --- changes: one row per flow compared between consecutive editions -------------------------------
-CHANGE = "change"  # new, gone, persisting, shifted, not-assessed
-BEFORE, AFTER = "edition_before", "edition_after"
-ORIGIN, DESTINATION = "origin", "destination"
-PATH_BEFORE, PATH_AFTER = "path_before", "path_after"
-ROUTES_BEFORE, ROUTES_AFTER = "route_ids_before", "route_ids_after"
-EVIDENCE_BEFORE, EVIDENCE_AFTER = "evidence_before", "evidence_after"
-
-CHANGE_COLUMNS: tuple[str, ...] = (
-    C.REPORTING_COUNTRY, C.REPORTING_COUNTRY_NAME, C.COMMODITY, C.MARKET, BEFORE, AFTER, CHANGE,
-    ORIGIN, DESTINATION, PATH_BEFORE, PATH_AFTER, ROUTES_BEFORE, ROUTES_AFTER, EVIDENCE_BEFORE,
-    EVIDENCE_AFTER,
-)
-CHANGE_ORDER = ("new", "gone", "shifted", "persisting", "not-assessed")
 
 
 @dataclass(frozen=True)
@@ -158,7 +104,7 @@ class Agreement:
     editions: dict[str, str]
 
     def link_index(self, link_ids: Iterable[str]) -> list[int]:
-        at = {lid: i for i, lid in enumerate(self.links[LINK_ID])}
+        at = {lid: i for i, lid in enumerate(self.links[C.LINK_ID])}
         return [at[lid] for lid in link_ids]
 
 
@@ -166,10 +112,6 @@ def edition_label(edition: Any, year: Any) -> str:
     if isinstance(edition, str) and edition:
         return edition
     return str(int(year)) if isinstance(year, (int, np.integer)) else ""
-
-
-def link_id(commodity: str, start: str, end: str) -> str:
-    return f"{commodity}:{start}>{end}"
 
 
 class _Places:
@@ -332,7 +274,7 @@ class _Builder:
             by_start[a].append(i)
         matches = [self._matches(i, related, by_start, reverse=False) for i in range(n)]
         reverse = [self._matches(i, related, by_start, reverse=True) for i in range(n)]
-        conflicts, flagged = self._conflicts(reverse)
+        conflicts, flagged = find_conflicts(self, reverse)
         rows = []
         for i, (commodity, a, b) in enumerate(order):
             group = [i, *matches[i]]
@@ -356,10 +298,10 @@ class _Builder:
                 kinds,
             ))
         return Agreement(
-            links=_frame(rows, LINK_COLUMNS),
+            links=_frame(rows, C.LINK_COLUMNS),
             conflicts=_frame(sorted(conflicts, key=lambda c: (c[0], c[1], c[3], c[7] or "")),
-                             CONFLICT_COLUMNS),
-            changes=_frame(self._changes(), CHANGE_COLUMNS),
+                             C.CONFLICT_COLUMNS),
+            changes=_frame(changes(self), C.CHANGE_COLUMNS),
             leg_links=leg_links,
             link_legs=link_legs,
             editions=self.editions,
@@ -392,215 +334,6 @@ class _Builder:
             strict = True
         return strict
 
-    # -- conflicts ------------------------------------------------------------------------------
-
-    def _conflicts(self, reverse: list[list[int]]) -> tuple[list[tuple[Any, ...]], dict[int, set[str]]]:
-        rows: list[tuple[Any, ...]] = []
-        flagged: dict[int, set[str]] = defaultdict(set)
-        order, said = self.order, self.said
-        for i, opposite in enumerate(reverse):
-            for j in opposite:
-                if j < i or not said[i] or not said[j] or not (said[j] - said[i]):
-                    continue
-                flagged[i].add("direction")
-                flagged[j].add("direction")
-                a_routes = sorted(self.own_routes[i])
-                b_routes = sorted(self.own_routes[j])
-                for report in sorted(said[i]):
-                    others = sorted(said[j] - {report})
-                    if not others:
-                        continue
-                    rows.append((
-                        "direction", link_id(*order[i]), order[i][0], report,
-                        self.reporting_iso3[report], others, link_id(*order[j]), None, None,
-                        f"{report} states {self.places.name[order[i][1]]} → "
-                        f"{self.places.name[order[i][2]]}; {', '.join(others)} the reverse",
-                        [self.route_id[r] for r in a_routes if self.route_source[r] == report],
-                        [self.route_id[r] for r in b_routes if self.route_source[r] in others],
-                        self._phrases(r for r in a_routes if self.route_source[r] == report),
-                        self._phrases(r for r in b_routes if self.route_source[r] in others),
-                    ))
-        links_of_route = self._links_of_routes()
-        linked = self._linked()
-        roles = self._roles()
-        for r in range(len(self.route_id)):
-            source, commodity = self.route_source[r], self.route_commodity[r]
-            home = self.reporting[source]
-            for s in range(self.stage_at[r], self.stage_at[r + 1]):
-                key = self.stage_place[s]
-                country = self.places.country(key) if key is not None else None
-                role = self.stage_role[s]
-                if (country is None or country == home or role not in IMPLIED_ROLE
-                        or not self.stage_stated[s] or not self.profiles.get(country)):
-                    continue
-                others = self._counterparts(country, source)
-                touching = [i for i in links_of_route[r]
-                            if country in (self.places.country(order[i][1]),
-                                           self.places.country(order[i][2]))]
-                if not touching:
-                    continue
-                silent = [o for o in others if not self.commodities.matching(
-                    commodity, linked[o].get(home, ()))]
-                what = self.commodities.label[commodity].lower()
-                name, home_name = self.places.name[key], self.atlas.country_name(home)
-                if len(silent) == len(others):
-                    for i in touching:
-                        flagged[i].add("one-sided")
-                        rows.append((
-                            "one-sided", link_id(*order[i]), commodity, source,
-                            self.reporting_iso3[source], others, None,
-                            self._iso3(country), role,
-                            f"{source} names {name} ({role}) on a {what} route; the profile of "
-                            f"{self.atlas.country_name(country)} ({', '.join(others)}) states "
-                            f"no {what} flow linked to {home_name}",
-                            [self.route_id[r]], [], self._phrases([r]), []))
-                implied = IMPLIED_ROLE[role]
-                for other in others:
-                    own = set().union(*(roles[other].get(c, set()) for c in
-                                        self.commodities.matching(commodity, roles[other])))
-                    if not own or implied in own:
-                        continue
-                    own_routes = [q for q in self.routes_of[other]
-                                  if self.commodities.match(commodity, self.route_commodity[q])]
-                    for i in touching:
-                        flagged[i].add("role")
-                        rows.append((
-                            "role", link_id(*order[i]), commodity, source,
-                            self.reporting_iso3[source], [other], None, self._iso3(country),
-                            role,
-                            f"{source} makes {self.atlas.country_name(country)} the {role} "
-                            f"of a {what} route; its own profile ({other}) gives it the role "
-                            f"{' and '.join(sorted(own))} for {what}, never {implied}",
-                            [self.route_id[r]], [self.route_id[q] for q in own_routes],
-                            self._phrases([r]), self._phrases(own_routes)))
-        return rows, flagged
-
-    def _iso3(self, code: str) -> str:
-        for sid in self.profiles.get(code, ()):
-            return str(self.reporting_iso3[sid])
-        return code
-
-    def _counterparts(self, country: str, source: str) -> list[str]:
-        """The profiles of ``country`` a claim of report ``source`` is checked against: those
-        of the same year, where there are any, else all."""
-        profiles = self.profiles[country]
-        same = [p for p in profiles if self.year[p] is not None and self.year[p] == self.year[source]]
-        return same or list(profiles)
-
-    def _links_of_routes(self) -> list[list[int]]:
-        out: list[list[int]] = [[] for _ in self.route_id]
-        for i, routes in enumerate(self.own_routes):
-            for r in routes:
-                out[r].append(i)
-        return [sorted(set(x)) for x in out]
-
-    def _linked(self) -> dict[str, dict[str, set[str]]]:
-        """Per report: country code -> the commodities of its routes naming that country or an
-        area containing it."""
-        out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for r in range(len(self.route_id)):
-            table = out[self.route_source[r]]
-            for s in range(self.stage_at[r], self.stage_at[r + 1]):
-                key = self.stage_place[s]
-                if key is not None:
-                    for m in self.places.members[key]:
-                        table[m].add(self.route_commodity[r])
-        return out
-
-    def _roles(self) -> dict[str, dict[str, set[str]]]:
-        """Per report: commodity -> the roles it gives its own country on routes of it."""
-        out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for r, role in enumerate(self.route_role):
-            if role in FLOW_ROLES:
-                out[self.route_source[r]][self.route_commodity[r]].add(role)
-        return out
-
-    # -- changes between editions ---------------------------------------------------------------
-
-    def _changes(self) -> list[tuple[Any, ...]]:
-        by_country: dict[str, list[str]] = defaultdict(list)
-        for sid, country in self.reporting.items():
-            by_country[country].append(sid)
-        flows_of = self.routes_of
-        rows: list[tuple[Any, ...]] = []
-        for country in sorted(by_country):
-            editions: dict[tuple[int, str], list[str]] = defaultdict(list)
-            for sid in by_country[country]:
-                year = self.year[sid]
-                editions[(year if year is not None else 10_000, self.editions[sid])].append(sid)
-            steps = sorted(editions)
-            for before, after in zip(steps, steps[1:], strict=False):
-                old = [r for sid in editions[before] for r in flows_of[sid]]
-                new = [r for sid in editions[after] for r in flows_of[sid]]
-                rows += self._compare(country, before, after, old, new)
-        rows.sort(key=lambda row: (row[0], self.commodities.order[row[2]],
-                                   CHANGE_ORDER.index(row[6]), row[7], row[8], row[11], row[12]))
-        return rows
-
-    def _ends(self, r: int) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
-        stages: dict[int, list[str]] = defaultdict(list)
-        for s in range(self.stage_at[r], self.stage_at[r + 1]):
-            key = self.stage_place[s]
-            stages[self.stage_index[s]].append(key if key is not None else "")
-        ordered = [stages[k] for k in sorted(stages)]
-        return ordered[0], ordered[-1], [tuple(x) for x in ordered[1:-1]]
-
-    def _compare(self, country: str, before: tuple[int, str], after: tuple[int, str],
-                 old: Sequence[int], new: Sequence[int]) -> list[tuple[Any, ...]]:
-        keys = {p for r in (*old, *new) for stage in self._ends(r)[:2] for p in stage if p}
-        keys |= {p for r in (*old, *new) for stage in self._ends(r)[2] for p in stage if p}
-        related = self.places.related(keys)
-
-        def same_end(x: list[str], y: list[str]) -> bool:
-            return any(a and b and b in related[a][0] for a in x for b in y) or x == y
-
-        def matched(r: int, q: int) -> bool:
-            (o1, d1, _), (o2, d2, _) = self._ends(r), self._ends(q)
-            return (self.commodities.match(self.route_commodity[r], self.route_commodity[q])
-                    and same_end(o1, o2) and same_end(d1, d2))
-
-        rows = []
-        used_old: set[int] = set()
-        for q in new:
-            pairs = [r for r in old if matched(r, q)]
-            used_old.update(pairs)
-            commodity = self.route_commodity[q]
-            if pairs:
-                same = [r for r in pairs if self._ends(r)[2] == self._ends(q)[2]]
-                change = "persisting" if same else "shifted"
-                rows.append(self._change_row(country, before, after, change,
-                                             same or pairs, [q]))
-            else:
-                assessed = before[0] >= self.commodities.since[commodity]
-                rows.append(self._change_row(country, before, after,
-                                             "new" if assessed else "not-assessed", [], [q]))
-        for r in old:
-            if r in used_old:
-                continue
-            assessed = after[0] >= self.commodities.since[self.route_commodity[r]]
-            rows.append(self._change_row(country, before, after,
-                                         "gone" if assessed else "not-assessed", [r], []))
-        return rows
-
-    def _change_row(self, country: str, before: tuple[int, str], after: tuple[int, str],
-                    change: str, old: list[int], new: list[int]) -> tuple[Any, ...]:
-        r = (new or old)[0]
-        origin, destination, _ = self._ends(r)
-
-        def names(stage: list[str]) -> str:
-            return " or ".join(self.places.name[k] if k else C.UNSTATED_NAME for k in stage)
-
-        def path(routes: list[int]) -> str:
-            return " | ".join(sorted({str(self.atlas.route_table[C.PATH].iat[q]) for q in routes}))
-
-        sid = self.route_source[r]
-        return (
-            self.reporting_iso3[sid], self.atlas.country_name(country), self.route_commodity[r],
-            self.commodities.market[self.route_commodity[r]], before[1], after[1], change,
-            names(origin), names(destination), path(old), path(new),
-            sorted(self.route_id[q] for q in old), sorted(self.route_id[q] for q in new),
-            self._phrases(old), self._phrases(new),
-        )
 
 
 def _frame(rows: Sequence[tuple[Any, ...]], order: Sequence[str]) -> Any:

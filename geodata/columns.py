@@ -179,4 +179,61 @@ COUNTRY_NAME = "name"
 
 COUNTRY_COLUMNS: tuple[str, ...] = (COUNTRY_CODE, COUNTRY_ISO3, COUNTRY_NAME)
 
+
+# === agreement between reports (geodata.agreement): links, conflicts, changes ===================
+# --- links: one row per link, sorted by link id ---------------------------------------------------
+LINK_ID = "link_id"  # "<commodity>:<from place>><to place>"
+LINK_FROM_KIND, LINK_TO_KIND = "from_kind", "to_kind"
+LINK_FROM_ISO3, LINK_TO_ISO3 = "from_iso3", "to_iso3"  # lists
+LINK_CORROBORATION = "corroboration"
+LINK_COUNTRIES = "countries"  # distinct reporting countries among the corroborating reports
+LINK_REPORTS = "reports"  # source ids of the corroborating reports (stated), sorted
+LINK_INFERRED_REPORTS = "inferred_reports"  # reports with this link only inferred, not stated
+LINK_EDITIONS = "editions"  # editions of the corroborating reports
+LINK_ROUTES = "route_ids"  # routes with a leg on exactly this link
+LINK_MATCHED_ROUTES = "matched_route_ids"  # routes stating a matching other link
+LINK_DRAWN_AS = "drawn_as"  # finer links of the same commodity this one is drawn as
+LINK_DIRECTION = "direction"  # links stating the reverse flow (other reports)
+LINK_CONFLICTS = "conflicts"  # kinds of conflict on the link: direction, one-sided, role
+
+LINK_COLUMNS: tuple[str, ...] = (
+    LINK_ID, COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, LEG_FROM,
+    LEG_FROM_PLACE, LINK_FROM_KIND, LINK_FROM_ISO3, LEG_TO, LEG_TO_PLACE, LINK_TO_KIND, LINK_TO_ISO3,
+    LINK_CORROBORATION, LINK_COUNTRIES, LINK_REPORTS, LINK_INFERRED_REPORTS, LINK_EDITIONS, LINK_ROUTES, LINK_MATCHED_ROUTES,
+    LINK_DRAWN_AS, LINK_DIRECTION, LINK_CONFLICTS,
+)
+
+# --- conflicts: one row per conflict, sorted by kind, link and report ------------------------------
+CONFLICT_KIND = "kind"
+CONFLICT_REPORT = "report"  # the source id of the claim
+CONFLICT_OTHER_REPORTS = "other_reports"  # the other side: the reports that disagree or stay silent
+CONFLICT_OTHER_LINK = "other_link_id"  # a direction conflict's reverse link
+CONFLICT_ABOUT = "about"  # ISO3 (or Natural Earth code) of the country the claim concerns
+CONFLICT_ABOUT_ROLE = "about_role"  # the country's place on the claiming route: origin, transit...
+CONFLICT_DESCRIPTION = "description"
+CONFLICT_ROUTES = "routes"  # the claim's routes
+CONFLICT_OTHER_ROUTES = "other_routes"
+CONFLICT_EVIDENCE = "evidence"  # the claim's evidence phrases
+CONFLICT_OTHER_EVIDENCE = "other_evidence"
+
+CONFLICT_COLUMNS: tuple[str, ...] = (
+    CONFLICT_KIND, LINK_ID, COMMODITY, CONFLICT_REPORT, REPORTING_COUNTRY, CONFLICT_OTHER_REPORTS, CONFLICT_OTHER_LINK, CONFLICT_ABOUT,
+    CONFLICT_ABOUT_ROLE, CONFLICT_DESCRIPTION, CONFLICT_ROUTES, CONFLICT_OTHER_ROUTES, CONFLICT_EVIDENCE, CONFLICT_OTHER_EVIDENCE,
+)
+
+# --- changes: one row per flow compared between consecutive editions -------------------------------
+CHANGE = "change"  # new, gone, persisting, shifted, not-assessed
+CHANGE_BEFORE, CHANGE_AFTER = "edition_before", "edition_after"
+CHANGE_ORIGIN, CHANGE_DESTINATION = "origin", "destination"
+CHANGE_PATH_BEFORE, CHANGE_PATH_AFTER = "path_before", "path_after"
+CHANGE_ROUTES_BEFORE, CHANGE_ROUTES_AFTER = "route_ids_before", "route_ids_after"
+CHANGE_EVIDENCE_BEFORE, CHANGE_EVIDENCE_AFTER = "evidence_before", "evidence_after"
+
+CHANGE_COLUMNS: tuple[str, ...] = (
+    REPORTING_COUNTRY, REPORTING_COUNTRY_NAME, COMMODITY, MARKET, CHANGE_BEFORE, CHANGE_AFTER, CHANGE,
+    CHANGE_ORIGIN, CHANGE_DESTINATION, CHANGE_PATH_BEFORE, CHANGE_PATH_AFTER, CHANGE_ROUTES_BEFORE, CHANGE_ROUTES_AFTER, CHANGE_EVIDENCE_BEFORE,
+    CHANGE_EVIDENCE_AFTER,
+)
+CHANGE_KINDS = ("new", "gone", "shifted", "persisting", "not-assessed")
+
 UNSTATED_NAME = "not stated"

@@ -4,10 +4,14 @@ Files written by :func:`write_exports` (paths relative to the output folder)::
 
     routes.geojson            every route, one Feature each (RFC 7946)   (maps.geojson)
     geojson/<commodity>.geojson   the same, one file per commodity
-    routes.gpkg               layers routes, places, place_points, corridors   (maps.gpkg)
+    routes.gpkg               layers routes, places, place_points, corridors, agreement
+                              (maps.gpkg)
     flows.csv                 one row per drawn leg (kepler.gl / FlowmapBlue "arc" shape)
     flowmap/locations.csv     FlowmapBlue locations (id, name, lat, lon)   (maps.flows)
     flowmap/flows.csv         FlowmapBlue flows (origin, dest, count), legs aggregated
+    agreement.csv             one row per link, with corroboration and conflict flags
+    conflicts.csv, changes.csv   conflicts between reports; changes between editions
+                              (maps.agreement)
 
 This module holds what the formats share: the schema (property names and their order, the
 objects nested in a route) and :func:`route_records`, the routes as exported records, made
@@ -117,7 +121,10 @@ def export_steps(atlas: Atlas, folder: Path, parts: int = 1) -> list[Callable[[]
         return sorted(written)
 
     def text_files() -> list[Path]:
-        return geojson.write_geojsons(atlas, folder) + flows.write_flows(atlas, folder)
+        from trafficking_route_mapper.maps.agreement import write_agreement_csvs
+
+        return (geojson.write_geojsons(atlas, folder) + flows.write_flows(atlas, folder)
+                + write_agreement_csvs(atlas, folder))
 
     def geopackage() -> list[Path]:
         return [gpkg.write_gpkg(atlas, folder / ROUTES_GPKG)]

@@ -84,7 +84,43 @@ def write_gpkg(atlas: Atlas, path: Path) -> Path:
             pyogrio.write_dataframe(_place_layer(atlas.places, kinds, geometry_type), path,
                                     layer=layer, driver="GPKG", append=True,
                                     geometry_type=geometry_type)
+        pyogrio.write_dataframe(_agreement_layer(atlas), path, layer=AGREEMENT_LAYER,
+                                driver="GPKG", append=True, geometry_type="MultiLineString")
     return path
+
+
+#: One row per link (geodata.agreement): agreement.csv's columns, lists as JSON text, the line
+#: of the leg the link is drawn with (split at the antimeridian).
+AGREEMENT_LAYER = "agreement"
+
+
+def _agreement_layer(atlas: Atlas) -> Any:
+    import geopandas as gpd
+
+    from trafficking_route_mapper.maps.agreement import (
+        AGREEMENT_COLUMNS,
+        CONFLICT_KINDS,
+        FLAG_COLUMNS,
+    )
+
+    ag = atlas.agreement
+    links = ag.links
+    columns: dict[str, list[Any]] = {}
+    for name in AGREEMENT_COLUMNS:
+        if name in FLAG_COLUMNS:
+            kind = CONFLICT_KINDS[FLAG_COLUMNS.index(name)]
+            columns[name] = [kind in kinds for kinds in links["conflicts"]]
+        else:
+            values = links[name].tolist()
+            columns[name] = [json_text(v) if isinstance(v, list) else v for v in values]
+    legs = atlas.leg_table
+    start = legs[C.LEG_COORD_START].to_numpy()
+    stop = legs[C.LEG_COORD_STOP].to_numpy()
+    lines = [export_parts(atlas.coords[start[k]:stop[k]])
+             if stop[k] - start[k] >= 2 else None for k in ag.link_legs.tolist()]
+    return gpd.GeoDataFrame(columns, columns=list(AGREEMENT_COLUMNS),
+                            geometry=gpd.GeoSeries(multilinestrings(lines), crs="EPSG:4326"),
+                            crs="EPSG:4326")
 
 
 def json_text(value: Any) -> str:

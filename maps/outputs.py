@@ -33,6 +33,7 @@ def write_outputs(atlas: Atlas, out: Path, *, offline: bool = False, static: boo
     written, sorted."""
     from trafficking_route_mapper.geodata import parallel
 
+    atlas.agreement  # noqa: B018 -- computed once here, before the steps fork, for them all
     with staged_output(out, force=force, inputs=inputs) as stage:
         steps = output_steps(atlas, stage, offline=offline, static=static, jobs=jobs)
         written = [path for paths in parallel.run([step for _, step in steps], jobs)

@@ -120,7 +120,8 @@ def _skeleton(offline: bool) -> tuple[bytes, bytes]:
 
 
 def write_pages(atlas: Atlas, folder: Path, offline: bool = False) -> list[Path]:
-    """Write ``index.html`` (every commodity) and ``commodity/<id>.html`` (one each)."""
+    """Write ``index.html`` (every commodity), ``commodity/<id>.html`` (one each) and
+    ``agreement.html`` (the links, conflicts and changes between reports)."""
     return [path for step in page_steps(atlas, folder, offline) for path in step()]
 
 
@@ -147,12 +148,14 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
         return (prepare(atlas, thin), region_features(places, within_areas(atlas)),
                 base_map(atlas) if offline else None)
 
-    def overview() -> Path:
+    def overview() -> list[Path]:
+        from trafficking_route_mapper.maps.agreement import write_agreement_page
+
         routes, areas, base = shared()
         index = folder / INDEX
         index.write_bytes(_render(page_data(atlas, routes, places, base_title, pages=pages,
                                             areas=areas, base=base), offline))
-        return index
+        return [index, write_agreement_page(atlas, folder)]
 
     def commodity_page(cid: str) -> Path:
         routes, areas, base = shared()
@@ -171,7 +174,7 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
         return written
 
     def everything() -> list[Path]:
-        return done([overview(), *(commodity_page(cid) for cid in commodity_ids)])
+        return done([*overview(), *(commodity_page(cid) for cid in commodity_ids)])
 
     def commodities_only(ids: Sequence[str]) -> Callable[[], list[Path]]:
         return lambda: done([commodity_page(cid) for cid in ids])
@@ -179,5 +182,5 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
     if parts <= 1 or not commodity_ids:
         return [everything]
     shared()  # before the steps are handed to workers, so they share one copy
-    return [lambda: done([overview()]),
+    return [lambda: done(overview()),
             *(commodities_only(ids) for ids in chunks(commodity_ids, parts))]

@@ -11,7 +11,8 @@ from trafficking_route_mapper import build_maps
 from trafficking_route_mapper.geodata import seaways
 from trafficking_route_mapper.maps import gpkg
 
-EXPECTED_TOP = ["commodity", "flowmap", "flows.csv", "geojson", "index.html", "manifest.json", "png",
+EXPECTED_TOP = ["agreement.csv", "agreement.html", "changes.csv", "commodity", "conflicts.csv",
+                "flowmap", "flows.csv", "geojson", "index.html", "manifest.json", "png",
                 "routes.geojson", "routes.gpkg"]
 
 

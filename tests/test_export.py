@@ -349,7 +349,8 @@ def test_gpkg_layers_and_geometry_types(exported: Path) -> None:
     layers = {str(name): str(kind)
               for name, kind in pyogrio.list_layers(exported / export.ROUTES_GPKG)}
     assert layers == {"routes": "MultiLineString", "places": "MultiPolygon",
-                      "place_points": "Point", "corridors": "MultiLineString"}
+                      "place_points": "Point", "corridors": "MultiLineString",
+                      "agreement": "MultiLineString"}
 
 
 def test_gpkg_routes_read_back(exported: Path, builtin_atlas: Atlas) -> None:

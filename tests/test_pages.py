@@ -51,7 +51,7 @@ def test_two_builds_are_byte_identical(builtin_atlas: Atlas, tmp_path: Path) -> 
     b.mkdir()
     first = pages.write_pages(builtin_atlas, a, offline=True)
     pages.write_pages(builtin_atlas, b, offline=True)
-    assert len(first) == 1 + builtin_atlas.route_table[C.COMMODITY].nunique()
+    assert len(first) == 2 + builtin_atlas.route_table[C.COMMODITY].nunique()  # + agreement
     for path in first:
         assert path.read_bytes() == (b / path.relative_to(a)).read_bytes(), path.name
 
@@ -60,7 +60,7 @@ def test_pages_are_one_per_commodity_plus_the_overview(builtin_atlas: Atlas,
                                                       tmp_path: Path) -> None:
     written = pages.write_pages(builtin_atlas, tmp_path)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
-    expected = ["index.html", *sorted(f"commodity/{c}.html"
+    expected = ["index.html", "agreement.html", *sorted(f"commodity/{c}.html"
                                       for c in set(builtin_atlas.route_table[C.COMMODITY]))]
     assert names == sorted(expected)
     timber = _data((tmp_path / "commodity" / "timber.html").read_text(encoding="utf-8"))
