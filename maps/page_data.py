@@ -18,6 +18,7 @@ import numpy as np
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas, one_of
 from trafficking_route_mapper.maps import style
+from trafficking_route_mapper.maps.page_links import page_links
 
 #: Coordinates in the page: 4 decimals (about 11 m) is far below a pixel at any zoom a
 #: route map is read at, and keeps the page smaller than the GeoJSON export.
@@ -41,9 +42,9 @@ class PageRoute:
     commodity: str
     entry: dict[str, Any]  # what the page script reads, less lanes, commodity and report index
     bundles: list[Bundle]  # per drawn leg: its two ends, rounded, in a canonical order
+    links: list[int]  # per drawn leg: its row in the atlas's agreement links
     places: list[str]  # place keys of the route's stages
-    #: the source report's title, URL and the coder's note on the source (one table per page)
-    report: tuple[str, str | None, str | None]
+    report: str  # the source report's id
 
 
 def thinning(routes: int) -> int:
@@ -90,14 +91,16 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
     siblings: dict[str, list[str]] = defaultdict(list)
     for statement, label in zip(r[C.STATEMENT_ID], r[C.COMMODITY_LABEL], strict=True):
         siblings[statement].append(label)
+    leg_links = atlas.agreement.leg_links.tolist()
     prepared = []
     for i in range(len(routes)):
         stage_rows = range(stage_at[i], stage_at[i + 1])
         leg_rows = range(leg_at[i], leg_at[i + 1])
-        legs, bundles, drawn_rows = [], [], []
+        legs, bundles, drawn_rows, links = [], [], [], []
         for k in leg_rows:
             if not lg[C.LEG_DRAWN][k]:
                 continue
+            links.append(leg_links[k])
             lo, hi = lg[C.LEG_COORD_START][k], lg[C.LEG_COORD_STOP][k]
             step = thin if lg[C.LEG_ROUTING][k] == "geodesic" else 1
             legs.append({"p": _thinned(coords[lo:hi], step), "s": 1 if lg[C.LEG_STATED][k] else 0})
@@ -137,11 +140,8 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         if also:
             details["also"] = also
         entry["d"] = details
-        url, note = r[C.SOURCE_URL][i], r[C.SOURCE_NOTE][i]
-        prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, placed,
-                                  (str(r[C.SOURCE_TITLE][i]),
-                                   url if isinstance(url, str) and url else None,
-                                   note if isinstance(note, str) and note else None)))
+        prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, links, placed,
+                                  r[C.SOURCE_ID][i]))
     return prepared
 
 
@@ -209,15 +209,21 @@ def _centred(groups: Iterable[list[tuple[str, Any]]]) -> Iterator[tuple[Any, flo
 
 
 def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
-    """Side-by-side lane of every drawn leg that shares its two ends with other routes' legs,
-    centred on the true line (:func:`_centred`)."""
-    members: dict[Bundle, list[tuple[str, Any]]] = defaultdict(list)
+    """Side-by-side lane of every drawn leg that shares its two ends with legs of other links,
+    centred on the true line (:func:`_centred`): one lane per link (its routes' legs are drawn
+    once, on the same lane), ordered by the first route id on it."""
+    members: dict[Bundle, dict[int, list[tuple[int, int]]]] = defaultdict(dict)
+    first: dict[int, str] = {}
     for r, route in enumerate(routes):
-        for k, key in enumerate(route.bundles):
-            members[key].append((route.entry["id"], (r, k)))
+        for k, (key, link) in enumerate(zip(route.bundles, route.links, strict=True)):
+            members[key].setdefault(link, []).append((r, k))
+            first[link] = min(first.get(link, route.entry["id"]), route.entry["id"])
     out = [[0.0] * len(route.bundles) for route in routes]
-    for (r, k), offset in _centred(g for g in members.values() if len(g) > 1):
-        out[r][k] = offset
+    groups = ([(first[link], legs) for link, legs in by_link.items()]
+              for by_link in members.values() if len(by_link) > 1)
+    for legs, offset in _centred(groups):
+        for r, k in legs:
+            out[r][k] = offset
     return out
 
 
@@ -268,7 +274,8 @@ def base_map(atlas: Atlas) -> dict[str, Any]:
 def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str, *,
               pages: dict[str, str] | None = None, index: str | None = None,
               areas: dict[str, dict[str, Any]] | None = None,
-              base: dict[str, Any] | None = None) -> dict[str, Any]:
+              base: dict[str, Any] | None = None,
+              agreement_page: str | None = None) -> dict[str, Any]:
     """Everything the page script needs, as plain JSON-able data (see :mod:`maps.page_keys`).
 
     Hubs are every place of a reporting country a route uses, and the hubs the catalogues
@@ -283,14 +290,13 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     entries = []
     regions: dict[str, Any] = {}
     hub_routes: dict[str, list[int]] = defaultdict(list)
-    reports = sorted({route.report for route in routes},
-                     key=lambda r: (r[0], r[1] or "", r[2] or ""))
-    report_index = {report: i for i, report in enumerate(reports)}
+    links = page_links(atlas, routes)
     marks = _mark_lanes(routes)
     for i, (route, offsets) in enumerate(zip(routes, lanes(routes), strict=True)):
-        legs = [{**leg, "o": lane} for leg, lane in zip(route.entry["legs"], offsets, strict=True)]
+        legs = [{**leg, "o": lane, "k": links.index[link]} for leg, lane, link in zip(
+            route.entry["legs"], offsets, route.links, strict=True)]
         entry = {**route.entry, "c": commodity_index[route.commodity], "legs": legs,
-                 "s": report_index[route.report]}
+                 "s": links.report_index[route.report]}
         if i in marks:
             entry["w"] = marks[i]
         entries.append(entry)
@@ -322,9 +328,13 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
         "reporting": ", ".join(reporting),
         "reportingNames": {code: atlas.country_name(code) for code in reporting},
         "reportingName": ", ".join(atlas.country_name(code) for code in reporting),
-        "reports": [{"title": title, "url": url, "note": note} for title, url, note in reports],
-        "sources": [(f"{title} ({url})" if url else title) + (f" (note: {note})" if note else "")
-                    for title, url, note in reports],
+        "reports": links.reports,
+        "sources": [(f"{r['title']} ({r['url']})" if r["url"] else r["title"])
+                    + (f" (note: {r['note']})" if r["note"] else "") for r in links.reports],
+        "links": links.links,
+        "conflicts": links.conflicts,
+        "editions": links.editions,
+        "agreement": agreement_page,
         "width": style.line_width(sum(1 for r in routes if r.entry["legs"])),
         "dense": len(routes) > DENSE_ROUTES,
         "bounds": _bounds(routes),

@@ -22,14 +22,46 @@ PAGE: dict[str, str] = {
     "reporting": "the reporting countries' codes, comma-separated",
     "reportingNames": "reporting country code -> display name",
     "reportingName": "the reporting countries' names, comma-separated",
-    "reports": "the source reports, {title, url, note (how it was coded, or null)}; a route "
-               "refers to one by index (ROUTE.s)",
+    "reports": "the source reports of the page's routes and of the reports corroborating its "
+               "links, by source id: REPORT objects; a route refers to one by index (ROUTE.s)",
     "sources": "each report as one line of text for the legend: 'title (url) (note: ...)'",
     "width": "line width in CSS pixels (thinner for larger pages)",
     "dense": "true past maps.page_data.DENSE_ROUTES routes: arrowheads on hover only",
     "bounds": "[[south, west], [north, east]] of every drawn line, or null",
     "base": "offline pages: a FeatureCollection of simplified country outlines; else null",
     "index": "on a commodity page, the link back to the overview; else null",
+    "links": "the links the page's legs lie on (a leg of one commodity between two places, "
+             "whichever reports state it), in link-id order: LINK objects; a leg refers to one "
+             "by index (LEG.k)",
+    "conflicts": "conflicts between reports on the page's links: {kind (direction, one-sided, "
+                 "role), k (index into PAGE['links']), text, at ([lon, lat] of the mark, the "
+                 "middle of the link's line)}",
+    "editions": "the editions of the page's reports, in order, where there are two or more "
+                "(the page then offers to show one); else null",
+    "agreement": "the link to agreement.html (the tables of links, conflicts and changes)",
+}
+
+#: One entry of PAGE["reports"].
+REPORT: dict[str, str] = {
+    "id": "source id",
+    "title": "the report's title",
+    "url": "its URL, or null",
+    "note": "how it was coded (from a secondary text...), or null",
+    "edition": "its edition label (the catalogue's edition, else its year, else '')",
+    "country": "the reporting country's name",
+}
+
+#: One entry of PAGE["links"].
+LINK: dict[str, str] = {
+    "id": "link id: '<commodity>:<from place key>><to place key>'",
+    "n": "indexes into PAGE['reports'] of the reports that state it or a matching link (its "
+         "corroboration is how many of them the edition shown includes)",
+    "f": "indexes of finer links that refine it (another report states the flow with a place "
+         "inside one of its ends): where one is drawn, this one is not; absent if none",
+    "x": "the kinds of conflict on the link; absent if none",
+    "e": "where two reports or more state it: one entry per statement, {s (report index), "
+         "label, path, role (the reporting country's), ev (its evidence phrases)}; absent "
+         "otherwise",
 }
 
 #: One entry of PAGE["commodities"].
@@ -67,7 +99,8 @@ ROUTE: dict[str, str] = {
 LEG: dict[str, str] = {
     "p": "the line, flat [lon, lat, lon, lat, ...], longitudes continuous along the route",
     "s": "1 if stated by the report, 0 if inferred (drawn dashed)",
-    "o": "lane: sideways offset in line widths where routes share the leg's two ends",
+    "o": "lane: sideways offset in line widths where links share the leg's two ends",
+    "k": "index into PAGE['links']: the leg's link (drawn once, however many routes state it)",
 }
 
 #: One entry of ``trm-details``.

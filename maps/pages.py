@@ -34,6 +34,7 @@ from trafficking_route_mapper.maps.page_data import (
 log = logging.getLogger(__name__)
 
 INDEX = "index.html"
+AGREEMENT_HTML = "agreement.html"
 #: Stands for the JSON data while folium renders the page (cannot occur in escaped JSON or in
 #: our own markup, which the render check enforces).
 _DATA_SLOT = "<!--trm:data-->"
@@ -154,7 +155,8 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
         routes, areas, base = shared()
         index = folder / INDEX
         index.write_bytes(_render(page_data(atlas, routes, places, base_title, pages=pages,
-                                            areas=areas, base=base), offline))
+                                            areas=areas, base=base,
+                                            agreement_page=AGREEMENT_HTML), offline))
         return [index, write_agreement_page(atlas, folder)]
 
     def commodity_page(cid: str) -> Path:
@@ -163,7 +165,8 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
         used = {key for r in subset for key in r.places}
         data = page_data(atlas, subset, places[places[C.PLACE_KEY].isin(used)],
                          f"{labels[cid]}: {base_title}", pages={cid: f"{cid}.html"},
-                         index="../" + INDEX, areas=areas, base=base)
+                         index="../" + INDEX, areas=areas, base=base,
+                         agreement_page="../" + AGREEMENT_HTML)
         path = folder / pages[cid]
         path.write_bytes(_render(data, offline))
         return path

@@ -21,14 +21,15 @@ def _atlas(folder: Path, *reports: tuple[str, str, dict[str, Any]]) -> Atlas:
 
 def _link(atlas: Atlas, link_id: str) -> dict[str, Any]:
     links = atlas.agreement.links
-    rows = links[links[C.LINK_ID] == link_id].to_dict("records")
+    rows: list[dict[str, Any]] = links[links[C.LINK_ID] == link_id].to_dict("records")
     assert len(rows) == 1, f"no link {link_id}: {links[C.LINK_ID].tolist()}"
     return rows[0]
 
 
 def _conflicts(atlas: Atlas, kind: str) -> list[dict[str, Any]]:
     c = atlas.agreement.conflicts
-    return c[c[C.CONFLICT_KIND] == kind].to_dict("records")
+    rows: list[dict[str, Any]] = c[c[C.CONFLICT_KIND] == kind].to_dict("records")
+    return rows
 
 
 def test_every_leg_with_two_places_is_on_exactly_one_link(fixture_atlas: Atlas) -> None:

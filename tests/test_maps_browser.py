@@ -98,7 +98,7 @@ class Page:
                 const hit = window.trmApp.visibleDrawn().find(d => d.route.id === id);
                 if (!hit) return null;
                 const map = window.trmApp.map.getContainer().getBoundingClientRect();
-                const pts = [].concat(...hit.legs.map(l => Array.from(l)));
+                const pts = [].concat(...hit.legs.filter(Boolean).map(l => Array.from(l)));
                 const n = pts.length / 2, order = [...Array(n).keys()]
                     .sort((a, b) => Math.abs(a - n / 2) - Math.abs(b - n / 2));
                 for (const i of order) {

@@ -97,7 +97,8 @@ def test_the_page_names_each_report_once_and_each_foreign_source(builtin_atlas: 
     data = _data(pages.render_page(atlas, "t"))
     routes = atlas.route_table
     ((title, url),) = set(zip(routes[C.SOURCE_TITLE], routes[C.SOURCE_URL], strict=True))
-    assert data["reports"] == [{"title": title, "url": url, "note": None}]
+    assert data["reports"] == [{"id": "oci-2021-belgium", "title": title, "url": url,
+                                "note": None, "edition": "2021", "country": "Belgium"}]
     for route in data["routes"]:
         assert route["s"] == 0
         assert not {"title", "url"} & set(route["d"])
@@ -137,6 +138,31 @@ def test_the_page_carries_exactly_the_documented_keys(builtin_atlas: Atlas,
     assert {k for r in data["routes"] for leg in r["legs"] for k in leg} == set(page_keys.LEG)
     assert {k for r in data["routes"] for k in r["d"]} == set(page_keys.DETAILS)
     assert {k for h in data["hubs"] for k in h} == set(page_keys.HUB)
+    assert {k for r in data["reports"] for k in r} == set(page_keys.REPORT)
+
+
+def test_the_link_keys_are_documented_and_written(tmp_path: Path) -> None:
+    """The keys of links and reports, on the fictional multi-report atlas (corroborated
+    links, conflicts, two editions) and one more test report whose Serbia -> Belgium refines
+    Belgium's Balkans -> Belgium."""
+    from tests.conftest import ATLAS_FIXTURES
+
+    serbia = write_catalogue(tmp_path, routes=[minimal_route(
+        id="heroin-serbia-belgium", commodity="heroin",
+        stages=[{"place": "Serbia"}, {"place": "Belgium"}])],
+        source=minimal_source(id="test-serbia", reporting_country="Serbia", year=2021))
+    atlas = atlas_of(validate([*sorted(ATLAS_FIXTURES.glob("*.yaml")), serbia]))
+    data = _data(pages.render_page(atlas, "t"))
+    assert {k for link in data["links"] for k in link} == set(page_keys.LINK)
+    assert {k for r in data["reports"] for k in r} == set(page_keys.REPORT)
+    assert data["editions"] == ["2021", "2023"]
+    assert {c["kind"] for c in data["conflicts"]} == {"direction", "one-sided", "role"}
+    # every leg refers to its link, and a link's own routes' legs all refer to it
+    ids = [link["id"] for link in data["links"]]
+    assert ids == sorted(ids)
+    for route in data["routes"]:
+        for leg in route["legs"]:
+            assert 0 <= leg["k"] < len(ids)
 
 
 def test_the_script_reads_every_documented_key() -> None:
@@ -144,7 +170,8 @@ def test_the_script_reads_every_documented_key() -> None:
                        for name in SCRIPTS)
     # one-letter keys are read off a named object (leg.s, r.c); longer ones anywhere (.label)
     for table, owner in ((page_keys.PAGE, ""), (page_keys.COMMODITY, ""), (page_keys.ROUTE, "r"),
-                         (page_keys.LEG, "leg"), (page_keys.DETAILS, ""), (page_keys.HUB, "")):
+                         (page_keys.LEG, "leg"), (page_keys.DETAILS, ""), (page_keys.HUB, ""),
+                         (page_keys.REPORT, ""), (page_keys.LINK, "link")):
         unread = [key for key in table if not re.search(
             rf"\b{owner}\.{key}\b" if len(key) == 1 else rf"\.{key}\b", script)]
         assert unread == [], unread

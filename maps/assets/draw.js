@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: the route canvases and the app that owns them.
  *
- * Written for this project. The script is six files sharing the namespace window.TRM, inlined
- * into the page in order: base.js, draw.js, hit.js, popup.js, panels.js, init.js. Page data
+ * Written for this project. The script is seven files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
@@ -151,12 +151,29 @@
     return { scale: scale, ox: origin.x + topLeft.x, oy: origin.y + topLeft.y, pane: pane };
   };
 
-  /* Draw routes; returns their screen geometry for hit-testing. */
+  /* Draw routes; returns their screen geometry for hit-testing. Outside emphasis (the hovered
+   * or opened route, drawn whole), a link is drawn once, at its width (links.js), by the first
+   * shown route on it; not at all where a finer link that refines it is shown; and routes of
+   * an edition not shown are left out. */
   RouteApp.prototype.drawRoutes = function (ctx, routes, emphasis) {
     var f = this.frame(), drawn = [], self = this;
     var width = emphasis ? this.width + 3 : this.width;
     var lanePx = Math.max(this.width + 1.5, 4);
-    var byStyle = [[], []];
+    var byStyle = [[], []], links = this.model.data.links, done = null, present = null;
+    if (!emphasis) {
+      routes = routes.filter(function (r) { return self.reportShown(r.s); });
+      done = new Uint8Array(links.length);
+      present = new Uint8Array(links.length);
+      routes.forEach(function (r) { r.legs.forEach(function (leg) { present[leg.k] = 1; }); });
+    }
+    function skip(leg) {
+      if (!done) return false;
+      if (done[leg.k]) return true;
+      var link = links[leg.k], finer = link.f;
+      if (finer) for (var i = 0; i < finer.length; i++) if (present[finer[i]]) return true;
+      done[leg.k] = 1;
+      return false;
+    }
     routes.forEach(function (r) {
       if (r.w !== undefined && r.anchor) {
         // a flow inside one area: a mark just below the area's point (where its hub marker
@@ -167,40 +184,45 @@
         return;
       }
       if (!r.legs.length) return; // nothing to draw: listed at its hub instead
-      var legs = [];
+      var legs = [], any = false;
       r.legs.forEach(function (leg) {
+        if (skip(leg)) { legs.push(null); return; }
         var pts = screenLeg(leg, f.scale, f.ox, f.oy, lanePx);
         legs.push(pts);
-        byStyle[leg.s ? 0 : 1].push({ pts: pts, colour: self.model.commodities[r.c].colour });
+        any = true;
+        byStyle[leg.s ? 0 : 1].push({ pts: pts, colour: self.model.commodities[r.c].colour,
+                                      width: emphasis ? width : self.linkWidth(leg.k) });
       });
-      drawn.push({ route: r, legs: legs });
+      if (any) drawn.push({ route: r, legs: legs });
     });
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
     [0, 1].forEach(function (style) {
       var groups = {};
       byStyle[style].forEach(function (item) {
-        (groups[item.colour] = groups[item.colour] || []).push(item.pts);
+        var key = item.colour + " " + item.width;
+        (groups[key] = groups[key] || []).push(item.pts);
       });
-      Object.keys(groups).sort().forEach(function (colour) {
+      Object.keys(groups).sort().forEach(function (key) {
+        var colour = key.split(" ")[0], width = +key.split(" ")[1];
         ctx.setLineDash(style ? [6, 5] : []);
         if (emphasis) {
           ctx.strokeStyle = "rgba(255,255,255,0.9)";
           ctx.lineWidth = width + 3;
           ctx.beginPath();
-          groups[colour].forEach(function (pts) { tracePath(ctx, pts); });
+          groups[key].forEach(function (pts) { tracePath(ctx, pts); });
           ctx.stroke();
         }
         ctx.strokeStyle = colour;
         ctx.lineWidth = width;
         ctx.beginPath();
-        groups[colour].forEach(function (pts) { tracePath(ctx, pts); });
+        groups[key].forEach(function (pts) { tracePath(ctx, pts); });
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = colour;
         ctx.beginPath();
         if (self.model.data.dense && !emphasis) return; // atlas view: arrows on hover only
-        groups[colour].forEach(function (pts) { arrowHead(ctx, pts, width + 3); midArrow(ctx, pts, width + 3); });
+        groups[key].forEach(function (pts) { arrowHead(ctx, pts, width + 3); midArrow(ctx, pts, width + 3); });
         ctx.fill();
       });
     });
@@ -225,7 +247,7 @@
     drawn.forEach(function (d) {
       var r = d.route, colour = self.model.commodities[r.c].colour;
       if (!d.legs.length) return;
-      var ends = r.open.map(function (o) {
+      var ends = r.open.filter(function (o) { return d.legs[o[0]]; }).map(function (o) {
         var pts = d.legs[o[0]];
         return o[1] ? [pts[pts.length - 2], pts[pts.length - 1]] : [pts[0], pts[1]];
       });

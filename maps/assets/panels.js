@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: the layer control, legend, search and context layers.
  *
- * Written for this project. The script is six files sharing the namespace window.TRM, inlined
- * into the page in order: base.js, draw.js, hit.js, popup.js, panels.js, init.js. Page data
+ * Written for this project. The script is seven files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
@@ -58,7 +58,8 @@
         });
         var extras = el("fieldset", "trm-group");
         extras.appendChild(el("legend", null, "Context"));
-        [["regions", "Regions named by routes", self.regionLayer], ["hubs", "Hubs in " + data.reportingName, self.hubLayer]].forEach(function (row) {
+        [["regions", "Regions named by routes", self.regionLayer], ["hubs", "Hubs in " + data.reportingName, self.hubLayer],
+         ["conflicts", "Conflicts between reports (" + data.conflicts.length + ")", self.conflictLayer]].forEach(function (row) {
           if (!row[2]) return;
           var label = el("label", "trm-layer"), input = el("input");
           input.type = "checkbox";
@@ -72,6 +73,11 @@
           extras.appendChild(label);
         });
         box.appendChild(extras);
+        if (data.agreement && data.reports.length > 1) {
+          var table = el("a", "trm-agreement-link", "Agreement between reports: the table of links and conflicts");
+          table.href = data.agreement;
+          box.appendChild(table);
+        }
         if (data.index) {
           var back = el("a", "trm-page", "← all commodities");
           back.href = data.index;
@@ -84,7 +90,7 @@
   };
 
   RouteApp.prototype.addLegend = function () {
-    var data = this.model.data;
+    var data = this.model.data, self = this;
     var Legend = L.Control.extend({
       options: { position: "bottomleft" },
       onAdd: function () {
@@ -102,6 +108,8 @@
         if (data.routes.some(function (r) { return r.w !== undefined; })) {
           rows.splice(5, 0, ["mark", "Disc with a white ring: a flow within one country or region (its area shaded on hover)"]);
         }
+        if (data.conflicts.length) rows.push(["conflict", "Reports disagree on this link (direction, one side only, or role): click for which"]);
+        var widths = self.corroborated();
         var colours = el("div", "trm-legend-colours");
         data.commodities.forEach(function (c) {
           var item = el("div", "trm-legend-colour");
@@ -119,8 +127,25 @@
           line.appendChild(el("span", null, row[1]));
           box.appendChild(line);
         });
-        box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (hues from Paul Tol's schemes); shades separate commodities of one market. Line width carries no meaning. Parallel lines: routes sharing a leg, drawn side by side. Lines fanning out from one place: one statement naming several places for a stage."));
-        box.appendChild(el("div", "trm-legend-note", "Source: " + data.sources.join("; ")));
+        if (widths) {
+          var scale = el("div", "trm-legend-row trm-legend-widths");
+          for (var n = 1; n <= TRM.WIDEST; n++) {
+            var sample = el("span", "trm-width-sample");
+            var bar = el("span", "trm-width-bar");
+            bar.style.height = TRM.widthFor(self.width, n) + "px";
+            sample.appendChild(bar);
+            sample.appendChild(el("span", null, n === TRM.WIDEST ? n + "+" : String(n)));
+            scale.appendChild(sample);
+          }
+          scale.appendChild(el("span", null, "Line width: reports that state the leg (or a matching one: the same market, a place inside the other), in the edition shown"));
+          box.appendChild(scale);
+        }
+        box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (hues from Paul Tol's schemes); shades separate commodities of one market. " +
+          (widths ? "" : "Line width carries no meaning. ") +
+          "A leg several routes state is drawn once; parallel lines: different links sharing two ends, drawn side by side. Lines fanning out from one place: one statement naming several places for a stage."));
+        // one report: its full line; several: their titles (each popup names its report and note)
+        box.appendChild(el("div", "trm-legend-note", data.reports.length === 1 ? "Source: " + data.sources[0] :
+          "Sources (" + data.reports.length + "): " + data.reports.map(function (r) { return r.title; }).join("; ")));
         return outer;
       }
     });

@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: tooltips, popups and the pointer.
  *
- * Written for this project. The script is six files sharing the namespace window.TRM, inlined
- * into the page in order: base.js, draw.js, hit.js, popup.js, panels.js, init.js. Page data
+ * Written for this project. The script is seven files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
@@ -11,10 +11,16 @@
   var el = TRM.el, evidenceBlock = TRM.evidenceBlock;
   var RouteApp = TRM.RouteApp;
 
-  RouteApp.prototype.tooltipContent = function (r) {
+  RouteApp.prototype.tooltipContent = function (r, k) {
     var box = el("div", "trm-tooltip");
     box.appendChild(el("strong", null, r.label));
     box.appendChild(el("div", "trm-path", r.path));
+    var link = k === null || k === undefined ? null : this.model.data.links[k];
+    if (link) {
+      var n = this.shownReports(link).length;
+      if (n > 1) box.appendChild(el("div", "trm-meta", "This leg: stated by " + n + " reports"));
+      if (link.x) box.appendChild(el("div", "trm-conflict-text", "Conflict: " + link.x.join(", ")));
+    }
     return box;
   };
 
@@ -28,7 +34,7 @@
     return this._details[i];
   };
 
-  RouteApp.prototype.popupContent = function (r) {
+  RouteApp.prototype.popupContent = function (r, link) {
     var d = this.details(r.index);
     if (!d) return this.pendingContent(r);
     var c = this.model.commodities[r.c], box = el("div", "trm-popup");
@@ -70,6 +76,7 @@
     if (report.note) box.appendChild(el("div", "trm-note", "On the source: " + report.note));
     if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));
     if (d.note) box.appendChild(el("div", "trm-note", d.note));
+    if (link !== null && link !== undefined) this.agreementContent(box, link);
     return box;
   };
 
@@ -82,13 +89,14 @@
     box.appendChild(el("div", "trm-meta", r.path));
     box.appendChild(el("div", "trm-note", "Loading the evidence…"));
     document.addEventListener("DOMContentLoaded", function () {
-      if (self.popup && self.selected === r) self.popup.setContent(self.popupContent(r));
+      if (self.popup && self.selected === r) self.popup.setContent(self.popupContent(r, self.popupLink));
     }, { once: true });
     return box;
   };
 
-  RouteApp.prototype.openRoute = function (r, latlng) {
+  RouteApp.prototype.openRoute = function (r, latlng, link) {
     this.selected = r;
+    this.popupLink = link;
     this.highlight(r);
     var at = latlng;
     if (!at && !r.legs.length && r.anchor) at = L.latLng(r.anchor[1], r.anchor[0]);
@@ -98,7 +106,7 @@
     }
     var self = this;
     this.popup = L.popup({ maxWidth: 380, maxHeight: 420, autoPanPadding: [20, 20] })
-      .setLatLng(at).setContent(this.popupContent(r)).openOn(this.map);
+      .setLatLng(at).setContent(this.popupContent(r, link)).openOn(this.map);
     this.popup.on("remove", function () { self.selected = null; self.refreshHighlight(); });
   };
 
@@ -111,10 +119,11 @@
         self._raf = null;
         var ev = pending, r = self.routeAt(ev.containerPoint);
         map.getContainer().style.cursor = r ? "pointer" : "";
-        if (r !== self.hover) {
+        if (r !== self.hover || self.hitLink !== self.hoverLink) {
+          if (r !== self.hover && !self.selected) self.highlight(r);
           self.hover = r;
-          if (!self.selected) self.highlight(r);
-          if (r) { tip.setContent(self.tooltipContent(r)); }
+          self.hoverLink = self.hitLink;
+          if (r) { tip.setContent(self.tooltipContent(r, self.hitLink)); }
           else map.closeTooltip(tip);
         }
         if (r) { tip.setLatLng(ev.latlng); if (!map.hasLayer(tip)) map.openTooltip(tip); }
@@ -123,7 +132,7 @@
     map.on("mouseout", function () { self.hover = null; map.closeTooltip(tip); if (!self.selected) self.highlight(null); });
     map.on("click", function (e) {
       var r = self.routeAt(e.containerPoint);
-      if (r) self.openRoute(r, e.latlng);
+      if (r) self.openRoute(r, e.latlng, self.hitLink);
     });
     map.on("moveend zoomend resize", function () { self._grid = null; self.refreshHighlight(); });
     map.on("zoomstart", function () { if (self.hlCanvas) self.hlCanvas.style.display = "none"; });
