@@ -65,6 +65,7 @@ Changes between editions (:attr:`Agreement.changes`)
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -174,6 +175,11 @@ class _Commodities:
         return a == b or (self.market[a] == self.market[b]
                           and bool(self.general[a] or self.general[b]))
 
+    @functools.cache  # noqa: B019 -- one registry per build, a few dozen commodities
+    def matching_set(self, commodity: str) -> frozenset[str]:
+        """Every commodity of the atlas that matches ``commodity``."""
+        return frozenset(c for c in self.market if self.match(commodity, c))
+
     def matching(self, commodity: str, among: Iterable[str]) -> list[str]:
         return [c for c in among if self.match(commodity, c)]
 
@@ -218,20 +224,38 @@ class _Builder:
         self.stage_role = st[C.STAGE_ROLE].tolist()
         self.stage_index = st[C.STAGE_INDEX].tolist()
         self.stage_stated = st[C.STAGE_STATED].tolist()
+        self.route_path = rt[C.PATH].tolist()
+        self.ev_phrase = atlas.evidence[C.EVIDENCE_PHRASE].tolist()
+        self.ev_source = [str(x) for x in atlas.evidence[C.EVIDENCE_SOURCE]]
 
     # -- evidence -------------------------------------------------------------------------------
 
     def _phrases(self, routes: Iterable[int]) -> list[str]:
-        ev = self.atlas.evidence
-        phrase = ev[C.EVIDENCE_PHRASE]
+        """The evidence of ``routes`` (their statements'), each once: "<report id>: <phrase>"."""
         seen: dict[int, None] = {}
         for r in routes:
             for e in self.atlas.evidence_rows(r):
                 seen.setdefault(e, None)
-        return [f"{self.route_source_of_evidence(e)}: {phrase.iat[e]}" for e in seen]
+        return [f"{self.ev_source[e]}: {self.ev_phrase[e]}" for e in seen]
 
-    def route_source_of_evidence(self, e: int) -> str:
-        return str(self.atlas.evidence[C.EVIDENCE_SOURCE].iat[e])
+    @functools.cached_property
+    def ends(self) -> list[tuple[list[str], list[str], list[tuple[str, ...]]]]:
+        """Each route's first stage, last stage and the stages between, as place keys ("" for
+        an unstated stage; a stage of alternatives lists them all)."""
+        out = []
+        for r in range(len(self.route_id)):
+            stages: dict[int, list[str]] = {}
+            for s in range(self.stage_at[r], self.stage_at[r + 1]):
+                key = self.stage_place[s]
+                stages.setdefault(self.stage_index[s], []).append(key if key is not None else "")
+            ordered = [stages[k] for k in sorted(stages)]
+            out.append((ordered[0], ordered[-1], [tuple(x) for x in ordered[1:-1]]))
+        return out
+
+    @functools.cached_property
+    def related_stages(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """:meth:`_Places.related` over every stage's place."""
+        return self.places.related(p for p in self.stage_place if p is not None)
 
     # -- links ----------------------------------------------------------------------------------
 
@@ -268,6 +292,7 @@ class _Builder:
             own_routes[link].add(r)
             (said if stated[k] else inferred)[link].add(self.route_source[r])
         self.order, self.own_routes, self.said = order, own_routes, said
+        self.link_commodity = [key[0] for key in order]
         related = self.places.related({p for _, a, b in order for p in (a, b)})
         by_ends: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, (_, a, b) in enumerate(order):
@@ -330,8 +355,8 @@ class _Builder:
                     for end in table.keys() & ends:
                         found += table[end]
             pairs[(a, b)] = found
-        match, order = self.commodities.match, self.order
-        return sorted(j for j in found if j != i and match(commodity, order[j][0]))
+        same, of = self.commodities.matching_set(commodity), self.link_commodity
+        return sorted(j for j in found if j != i and of[j] in same)
 
     def _finer(self, fine: tuple[str, str, str], coarse: tuple[str, str, str],
                related: dict[str, tuple[frozenset[str], frozenset[str]]]) -> bool:

@@ -38,36 +38,31 @@ def changes(bd: _Builder) -> list[tuple[Any, ...]]:
                                C.CHANGE_KINDS.index(row[6]), row[7], row[8], row[11], row[12]))
     return rows
 
-def _ends(bd: _Builder, r: int) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
-    stages: dict[int, list[str]] = defaultdict(list)
-    for s in range(bd.stage_at[r], bd.stage_at[r + 1]):
-        key = bd.stage_place[s]
-        stages[bd.stage_index[s]].append(key if key is not None else "")
-    ordered = [stages[k] for k in sorted(stages)]
-    return ordered[0], ordered[-1], [tuple(x) for x in ordered[1:-1]]
-
 def _compare(bd: _Builder, country: str, before: tuple[int, str], after: tuple[int, str],
              old: Sequence[int], new: Sequence[int]) -> list[tuple[Any, ...]]:
-    keys = {p for r in (*old, *new) for stage in _ends(bd, r)[:2] for p in stage if p}
-    keys |= {p for r in (*old, *new) for stage in _ends(bd, r)[2] for p in stage if p}
-    related = bd.places.related(keys)
+    related, ends = bd.related_stages, bd.ends
+    market = bd.commodities.market
 
     def same_end(x: list[str], y: list[str]) -> bool:
-        return any(a and b and b in related[a][0] for a in x for b in y) or x == y
+        return x == y or any(a and b and b in related[a][0] for a in x for b in y)
+
+    by_market: dict[str, list[int]] = defaultdict(list)
+    for r in old:
+        by_market[market[bd.route_commodity[r]]].append(r)
 
     def matched(r: int, q: int) -> bool:
-        (o1, d1, _), (o2, d2, _) = _ends(bd, r), _ends(bd, q)
+        (o1, d1, _), (o2, d2, _) = ends[r], ends[q]
         return (bd.commodities.match(bd.route_commodity[r], bd.route_commodity[q])
                 and same_end(o1, o2) and same_end(d1, d2))
 
     rows = []
     used_old: set[int] = set()
     for q in new:
-        pairs = [r for r in old if matched(r, q)]
+        pairs = [r for r in by_market[market[bd.route_commodity[q]]] if matched(r, q)]
         used_old.update(pairs)
         commodity = bd.route_commodity[q]
         if pairs:
-            same = [r for r in pairs if _ends(bd, r)[2] == _ends(bd, q)[2]]
+            same = [r for r in pairs if ends[r][2] == ends[q][2]]
             change = "persisting" if same else "shifted"
             rows.append(_change_row(bd, country, before, after, change,
                                          same or pairs, [q]))
@@ -86,13 +81,13 @@ def _compare(bd: _Builder, country: str, before: tuple[int, str], after: tuple[i
 def _change_row(bd: _Builder, country: str, before: tuple[int, str], after: tuple[int, str],
                 change: str, old: list[int], new: list[int]) -> tuple[Any, ...]:
     r = (new or old)[0]
-    origin, destination, _ = _ends(bd, r)
+    origin, destination, _ = bd.ends[r]
 
     def names(stage: list[str]) -> str:
         return " or ".join(bd.places.name[k] if k else C.UNSTATED_NAME for k in stage)
 
     def path(routes: list[int]) -> str:
-        return " | ".join(sorted({str(bd.atlas.route_table[C.PATH].iat[q]) for q in routes}))
+        return " | ".join(sorted({str(bd.route_path[q]) for q in routes}))
 
     sid = bd.route_source[r]
     return (

@@ -13,6 +13,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas
 from trafficking_route_mapper.maps.flows import _csv_bytes, text_cell
@@ -32,19 +34,23 @@ _EVIDENCE_COLUMNS = frozenset({C.CONFLICT_EVIDENCE, C.CONFLICT_OTHER_EVIDENCE, C
                                C.CHANGE_EVIDENCE_AFTER})
 
 
-def _cell(column: str, value: Any) -> Any:
-    if isinstance(value, list):
-        return text_cell((" | " if column in _EVIDENCE_COLUMNS else "; ").join(map(str, value)))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return text_cell(value)
-    return "" if value is None else value
+def _cells(column: str, values: list[Any]) -> list[Any]:
+    """One column's CSV cells, converted column by column (a column holds one type, told by
+    its first value that is not None)."""
+    kind = next((v for v in values if v is not None), None)
+    if isinstance(kind, list):
+        sep = " | " if column in _EVIDENCE_COLUMNS else "; "
+        return [text_cell(sep.join(map(str, v))) if v else "" for v in values]
+    if isinstance(kind, (bool, np.bool_)):
+        return ["true" if v else "false" for v in values]
+    if isinstance(kind, str):
+        return [text_cell(v) if isinstance(v, str) else "" for v in values]
+    return ["" if v is None else v for v in values]
 
 
-def _rows(table: Any, columns: tuple[str, ...]) -> list[list[Any]]:
-    values = {c: table[c].tolist() for c in columns if c in table.columns}
-    return [[_cell(c, values[c][i]) for c in columns] for i in range(len(table))]
+def _rows(table: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    cells = [_cells(c, table[c].tolist()) for c in columns]
+    return list(zip(*cells, strict=True)) if cells else []
 
 
 def write_agreement_csvs(atlas: Atlas, folder: Path) -> list[Path]:
@@ -67,9 +73,9 @@ def write_agreement_csvs(atlas: Atlas, folder: Path) -> list[Path]:
 
 # --- the agreement page -------------------------------------------------------------------------
 
-def link_evidence(atlas: Atlas) -> list[list[list[str]]]:
-    """Per link: [report id, phrase] of every statement on it or on a link matching it that a
-    report states, by report."""
+def link_evidence(atlas: Atlas) -> list[list[str]]:
+    """Per link: "<report id>: <phrase>" of every statement on it or on a link matching it
+    that a report states, sorted."""
     ag = atlas.agreement
     route_at = {rid: i for i, rid in enumerate(atlas.route_table[C.ROUTE_ID])}
     ev = atlas.evidence
@@ -83,44 +89,71 @@ def link_evidence(atlas: Atlas) -> list[list[list[str]]]:
             for e in atlas.evidence_rows(route_at[rid]):
                 if source[e] in wanted:
                     seen.setdefault(e, None)
-        out.append(sorted([source[e], phrase[e]] for e in seen))
+        out.append(sorted(f"{source[e]}: {phrase[e]}" for e in seen))
     return out
 
 
+def _records(table: Any, keys: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows of ``table`` as {key: value} for the columns ``keys`` maps to (column lists, not
+    DataFrame.to_dict, which boxes each value: 20 s at 30,000 rows)."""
+    columns = {key: table[column].tolist() for key, column in keys.items()}
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(),
+                                                                       strict=True)]
+
+
+class _Phrases:
+    """Evidence strings, each stored once in the page (a phrase is quoted by every link and
+    conflict it supports) and referred to by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def refs(self, items: list[str]) -> list[int]:
+        return [self.index.setdefault(item, len(self.index)) for item in items]
+
+
 def agreement_data(atlas: Atlas, map_page: str = "index.html") -> dict[str, Any]:
-    """What agreement.html shows, as JSON-able data."""
+    """What agreement.html shows, as JSON-able data (evidence as indexes into ``phrases``)."""
     ag = atlas.agreement
     reports = atlas.reports
-    links = ag.links
-    evidence = link_evidence(atlas)
-    names = {key: str(name) for key, name in zip(
-        atlas.reports[C.SOURCE_ID], atlas.reports[C.REPORTING_COUNTRY_NAME], strict=True)}
+    phrases = _Phrases()
+    names = dict(zip(reports[C.SOURCE_ID], reports[C.REPORTING_COUNTRY_NAME], strict=True))
+    links = _records(ag.links, {
+        "id": C.LINK_ID, "commodity": C.COMMODITY_LABEL, "market": C.MARKET_LABEL,
+        "from": C.LEG_FROM, "to": C.LEG_TO, "n": C.LINK_CORROBORATION,
+        "countries": C.LINK_COUNTRIES, "reports": C.LINK_REPORTS,
+        "inferred": C.LINK_INFERRED_REPORTS, "conflicts": C.LINK_CONFLICTS,
+        "drawnAs": C.LINK_DRAWN_AS})
+    for link, evidence in zip(links, link_evidence(atlas), strict=True):
+        link["evidence"] = phrases.refs(evidence)
+    conflicts = _records(ag.conflicts, {
+        "kind": C.CONFLICT_KIND, "link": C.LINK_ID, "commodity": C.COMMODITY,
+        "report": C.CONFLICT_REPORT, "other": C.CONFLICT_OTHER_REPORTS,
+        "description": C.CONFLICT_DESCRIPTION, "evidence": C.CONFLICT_EVIDENCE,
+        "otherEvidence": C.CONFLICT_OTHER_EVIDENCE})
+    for conflict in conflicts:
+        conflict["country"] = str(names.get(conflict["report"], ""))
+        conflict["evidence"] = phrases.refs(conflict["evidence"])
+        conflict["otherEvidence"] = phrases.refs(conflict["otherEvidence"])
+    changes = _records(ag.changes, {
+        "country": C.REPORTING_COUNTRY_NAME, "commodity": C.COMMODITY, "before": C.CHANGE_BEFORE,
+        "after": C.CHANGE_AFTER, "change": C.CHANGE, "origin": C.CHANGE_ORIGIN,
+        "destination": C.CHANGE_DESTINATION, "pathBefore": C.CHANGE_PATH_BEFORE,
+        "pathAfter": C.CHANGE_PATH_AFTER, "evidenceBefore": C.CHANGE_EVIDENCE_BEFORE,
+        "evidenceAfter": C.CHANGE_EVIDENCE_AFTER})
+    for change in changes:
+        change["evidenceBefore"] = phrases.refs(change["evidenceBefore"])
+        change["evidenceAfter"] = phrases.refs(change["evidenceAfter"])
     return {
         "title": "Agreement between reports",
         "map": map_page,
         "reports": [{"id": sid, "title": title, "country": country, "edition": ag.editions[sid]}
                     for sid, title, country in zip(reports[C.SOURCE_ID], reports[C.SOURCE_TITLE],
                                                    reports[C.REPORTING_COUNTRY_NAME], strict=True)],
-        "links": [{
-            "id": row[C.LINK_ID], "commodity": row[C.COMMODITY_LABEL], "market": row[C.MARKET_LABEL],
-            "from": row[C.LEG_FROM], "to": row[C.LEG_TO], "n": row[C.LINK_CORROBORATION],
-            "countries": row[C.LINK_COUNTRIES], "reports": row[C.LINK_REPORTS],
-            "inferred": row[C.LINK_INFERRED_REPORTS], "conflicts": row[C.LINK_CONFLICTS],
-            "drawnAs": row[C.LINK_DRAWN_AS], "evidence": evidence[i],
-        } for i, row in enumerate(links.to_dict("records"))],
-        "conflicts": [{
-            "kind": row[C.CONFLICT_KIND], "link": row[C.LINK_ID], "commodity": row[C.COMMODITY],
-            "report": row[C.CONFLICT_REPORT], "country": names.get(row[C.CONFLICT_REPORT], ""),
-            "other": row[C.CONFLICT_OTHER_REPORTS], "description": row[C.CONFLICT_DESCRIPTION],
-            "evidence": row[C.CONFLICT_EVIDENCE], "otherEvidence": row[C.CONFLICT_OTHER_EVIDENCE],
-        } for row in ag.conflicts.to_dict("records")],
-        "changes": [{
-            "country": row[C.REPORTING_COUNTRY_NAME], "commodity": row[C.COMMODITY],
-            "before": row[C.CHANGE_BEFORE], "after": row[C.CHANGE_AFTER], "change": row[C.CHANGE],
-            "origin": row[C.CHANGE_ORIGIN], "destination": row[C.CHANGE_DESTINATION],
-            "pathBefore": row[C.CHANGE_PATH_BEFORE], "pathAfter": row[C.CHANGE_PATH_AFTER],
-            "evidenceBefore": row[C.CHANGE_EVIDENCE_BEFORE], "evidenceAfter": row[C.CHANGE_EVIDENCE_AFTER],
-        } for row in ag.changes.to_dict("records")],
+        "links": links,
+        "conflicts": conflicts,
+        "changes": changes,
+        "phrases": list(phrases.index),
     }
 
 

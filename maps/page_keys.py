@@ -59,9 +59,10 @@ LINK: dict[str, str] = {
     "f": "indexes of finer links that refine it (another report states the flow with a place "
          "inside one of its ends): where one is drawn, this one is not; absent if none",
     "x": "the kinds of conflict on the link; absent if none",
-    "e": "where two reports or more state it: one entry per statement, {s (report index), "
-         "label, path, role (the reporting country's), ev (its evidence phrases)}; absent "
-         "otherwise",
+    "e": "where two reports or more state it: one entry per statement, {r (index into "
+         "PAGE['routes']: a route of the page, whose details hold its evidence), s (report "
+         "index)} or, for a route of another page, {s, label, path, role (the reporting "
+         "country's), ev (its evidence phrases)}; absent otherwise",
 }
 
 #: One entry of PAGE["commodities"].

@@ -42,7 +42,9 @@ def page_links(atlas: Atlas, routes: Sequence[PageRoute]) -> PageLinks:
     reports = _reports(atlas, sources)
     report_index = {r["id"]: i for i, r in enumerate(reports)}
     drawn_as, kinds = table[C.LINK_DRAWN_AS].tolist(), table[C.LINK_CONFLICTS].tolist()
-    statements = _statements(atlas, report_index)
+    own, matched = table[C.LINK_ROUTES].tolist(), table[C.LINK_MATCHED_ROUTES].tolist()
+    on_page = {route.entry["id"]: i for i, route in enumerate(routes)}
+    statements = _statements(atlas, report_index, on_page)
     links = []
     for row in rows:
         entry: dict[str, Any] = {"id": ids[row], "n": [report_index[s] for s in said[row]]}
@@ -52,8 +54,7 @@ def page_links(atlas: Atlas, routes: Sequence[PageRoute]) -> PageLinks:
         if kinds[row]:
             entry["x"] = kinds[row]
         if len(said[row]) > 1:
-            entry["e"] = statements(table[C.LINK_ROUTES].iat[row],
-                                    table[C.LINK_MATCHED_ROUTES].iat[row], set(said[row]))
+            entry["e"] = statements(own[row], matched[row], set(said[row]))
         links.append(entry)
     editions = sorted({r["edition"] for r in reports}, key=lambda e: (len(e), e))
     return PageLinks(links, index, reports, report_index, _conflicts(atlas, index, at),
@@ -73,9 +74,10 @@ def _reports(atlas: Atlas, sources: Sequence[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _statements(atlas: Atlas, report_index: dict[str, int]) -> Any:
+def _statements(atlas: Atlas, report_index: dict[str, int], on_page: dict[str, int]) -> Any:
     """A function giving, for a link's routes, one entry per statement of a corroborating
-    report: {s (report), label, role, path, ev (its evidence phrases)}."""
+    report: {r: the route's index} for a route of the page (whose details the page has), else
+    {s (report), label, role, path, ev (its evidence phrases)}."""
     rt = atlas.route_table
     route_at = {rid: i for i, rid in enumerate(rt[C.ROUTE_ID])}
     cols = {k: rt[k].tolist() for k in (C.STATEMENT_ID, C.SOURCE_ID, C.LABEL, C.PATH,
@@ -89,11 +91,19 @@ def _statements(atlas: Atlas, report_index: dict[str, int]) -> Any:
             source = cols[C.SOURCE_ID][i]
             if source not in said or cols[C.STATEMENT_ID][i] in seen:
                 continue
+            if rid in on_page:
+                seen[cols[C.STATEMENT_ID][i]] = {"r": on_page[rid], "s": report_index[source],
+                                                 "label": cols[C.LABEL][i]}
+                continue
             seen[cols[C.STATEMENT_ID][i]] = {
                 "s": report_index[source], "label": cols[C.LABEL][i], "path": cols[C.PATH][i],
                 "role": cols[C.REPORTING_ROLE][i],
                 "ev": [phrase[e] for e in atlas.evidence_rows(i)]}
-        return sorted(seen.values(), key=lambda e: (e["s"], e["label"]))
+        ordered = sorted(seen.values(), key=lambda e: (e["s"], e["label"]))
+        for entry in ordered:
+            if "r" in entry:
+                del entry["label"]  # the page has it (ROUTE.label)
+        return ordered
 
     return statements
 
@@ -104,15 +114,16 @@ def _conflicts(atlas: Atlas, index: dict[int, int], at: dict[str, int]) -> list[
     legs = atlas.leg_table
     start, stop = legs[C.LEG_COORD_START].to_numpy(), legs[C.LEG_COORD_STOP].to_numpy()
     out = []
-    for row in ag.conflicts.to_dict("records"):
-        link = at[row[C.LINK_ID]]
+    table = ag.conflicts  # column lists: to_dict("records") took 1 s a page at 30,000 rows
+    for kind, lid, text in zip(table[C.CONFLICT_KIND].tolist(), table[C.LINK_ID].tolist(),
+                               table[C.CONFLICT_DESCRIPTION].tolist(), strict=True):
+        link = at[lid]
         if link not in index:
             continue
         k = int(ag.link_legs[link])
         line = atlas.coords[start[k]:stop[k]]
         mid = line[len(line) // 2] if len(line) else None
-        out.append({"kind": row[C.CONFLICT_KIND], "k": index[link],
-                    "text": row[C.CONFLICT_DESCRIPTION],
+        out.append({"kind": kind, "k": index[link], "text": text,
                     "at": None if mid is None else [round(float(wrap_lon(mid[0])), 4),
                                                     round(float(mid[1]), 4)]})
     return out

@@ -68,9 +68,14 @@
     (link.e || []).forEach(function (st) {
       if (!self.reportShown(st.s)) return;
       var report = data.reports[st.s], item = el("div", "trm-statement");
+      var r = st.r === undefined ? null : self.model.routes[st.r];
+      var d = r ? self.details(r.index) : null; // a route of this page: its details block
+      var label = r ? r.label : st.label, path = r ? r.path : st.path;
+      var role = r ? (d ? d.role : null) : st.role;
+      var phrases = r ? (d ? d.evidence.map(function (ev) { return ev.phrase; }) : []) : st.ev;
       item.appendChild(el("div", "trm-meta", report.country + (report.edition ? ", " + report.edition : "") + " — " + report.title));
-      item.appendChild(el("div", null, st.label + " (" + st.path + "; role of " + report.country + ": " + st.role + ")"));
-      st.ev.forEach(function (phrase) { item.appendChild(el("blockquote", "trm-phrase", "“" + phrase + "”")); });
+      item.appendChild(el("div", null, label + " (" + path + (role ? "; role of " + report.country + ": " + role : "") + ")"));
+      phrases.forEach(function (phrase) { item.appendChild(el("blockquote", "trm-phrase", "“" + phrase + "”")); });
       section.appendChild(item);
     });
     data.conflicts.forEach(function (c) {

@@ -74,7 +74,7 @@
         });
         box.appendChild(extras);
         if (data.agreement && data.reports.length > 1) {
-          var table = el("a", "trm-agreement-link", "Agreement between reports: the table of links and conflicts");
+          var table = el("a", "trm-agreement-link", "Agreement table");
           table.href = data.agreement;
           box.appendChild(table);
         }
