@@ -145,3 +145,46 @@ def test_the_agreement_page_sorts_filters_and_links_to_the_map(
                                              "els => els.map(e => e.textContent)")
     assert set(changes) == {"new", "gone", "shifted", "persisting", "not-assessed"}
     page.page.screenshot(path=str(artifacts / "atlas-agreement-table.png"), full_page=True)
+
+
+def test_hostile_text_stays_text_on_the_agreement_page_and_in_link_popups(
+        browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    """Test data: two reports stating one link both ways (a direction conflict), with script,
+    markup and template syntax in place names, labels and phrases."""
+    from tests.builders import minimal_route, minimal_source, write_catalogue
+    from tests.test_maps_browser import PAYLOADS
+    from trafficking_route_mapper.geodata.pipeline import load_atlas
+
+    town = "Town " + " ".join(PAYLOADS[i] for i in (0, 2, 3, 5, 6))
+    place = {"kind": "city", "name": town, "country": "Belgium", "lon": 4.4, "lat": 50.8,
+             "source": "test data"}
+    text = " ".join(PAYLOADS)
+    paths = []
+    for sid, country, ends in (("report-a", "Belgium", [town, "Netherlands"]),
+                               ("report-b", "Netherlands", ["Netherlands", town]),
+                               ("report-c", "Germany", [town, "Netherlands"])):
+        route = minimal_route(id=f"route-{sid}", label="Label " + text,
+                              stages=[{"place": p} for p in ends])
+        route["evidence"][0]["phrase"] = "Phrase " + text
+        folder = tmp_path / sid
+        folder.mkdir()
+        paths.append(write_catalogue(folder, routes=[route], places=[place],
+                                     source=minimal_source(id=sid, reporting_country=country)))
+    out = tmp_path / "out"
+    write_outputs(load_atlas(paths), out, offline=True, static=False)
+    page = Page(browser, out / "agreement.html", offline=True)
+    body = page.page.inner_text("body")
+    assert town in body
+    page.page.click("#links details summary")
+    assert "Phrase " + text in page.page.inner_text("#links")
+    assert page.dialogs == []
+    assert page.errors == []
+    link = page.page.get_attribute("#links tbody tr a.trm-map-link", "href")
+    assert link is not None
+    page.page.goto((out / link.split("#")[0]).resolve().as_uri() + "#" + link.split("#")[1])
+    page.page.wait_for_selector(".trm-agreement", timeout=5000)
+    popup = page.page.inner_text(".trm-agreement")
+    assert "Label " + text in popup
+    assert "Phrase " + text in popup
+    assert page.dialogs == []
+    assert page.errors == []
