@@ -6,6 +6,7 @@ links and tables the agreement's builder has gathered.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,17 @@ def conflicts(bd: _Builder, reverse: list[list[int]]) -> tuple[list[tuple[Any, .
     links_of_route = _links_of_routes(bd)
     linked = _linked(bd)
     roles = _roles(bd)
+
+    @functools.cache
+    def own_side(other: str, commodity: str) -> tuple[set[str], list[str], list[str]]:
+        """What report ``other`` says of its own country for ``commodity`` (and its market's
+        matching commodities): its roles, its routes, their evidence (once per pair)."""
+        own = set().union(*(roles[other].get(c, set()) for c in
+                            bd.commodities.matching(commodity, roles[other])))
+        routes = [q for q in bd.routes_of[other]
+                  if bd.commodities.match(commodity, bd.route_commodity[q])]
+        return own, [bd.route_id[q] for q in routes], bd._phrases(routes)
+
     for r in range(len(bd.route_id)):
         source, commodity = bd.route_source[r], bd.route_commodity[r]
         home = bd.reporting[source]
@@ -87,12 +99,9 @@ def conflicts(bd: _Builder, reverse: list[list[int]]) -> tuple[list[tuple[Any, .
                         [bd.route_id[r]], [], bd._phrases([r]), []))
             implied = IMPLIED_ROLE[role]
             for other in others:
-                own = set().union(*(roles[other].get(c, set()) for c in
-                                    bd.commodities.matching(commodity, roles[other])))
+                own, own_ids, own_phrases = own_side(other, commodity)
                 if not own or implied in own:
                     continue
-                own_routes = [q for q in bd.routes_of[other]
-                              if bd.commodities.match(commodity, bd.route_commodity[q])]
                 for i in touching:
                     flagged[i].add("role")
                     rows.append((
@@ -102,8 +111,7 @@ def conflicts(bd: _Builder, reverse: list[list[int]]) -> tuple[list[tuple[Any, .
                         f"{source} makes {bd.atlas.country_name(country)} the {role} "
                         f"of a {what} route; its own profile ({other}) gives it the role "
                         f"{' and '.join(sorted(own))} for {what}, never {implied}",
-                        [bd.route_id[r]], [bd.route_id[q] for q in own_routes],
-                        bd._phrases([r]), bd._phrases(own_routes)))
+                        [bd.route_id[r]], own_ids, bd._phrases([r]), own_phrases))
     return rows, flagged
 
 def _iso3(bd: _Builder, code: str) -> str:
