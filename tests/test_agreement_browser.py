@@ -50,6 +50,12 @@ def test_a_link_is_drawn_once_and_wider_the_more_reports_state_it(
     assert bars == sorted(bars)
     assert bars[0] < bars[-1]
     assert "carries no meaning" not in page.page.inner_text(".trm-legend")
+    # the layer panel links to the agreement table, legibly (not squeezed into a 26-px button)
+    table = page.page.locator(".trm-control a.trm-agreement-link")
+    assert table.get_attribute("href") == "agreement.html"
+    box = table.bounding_box()
+    assert box is not None
+    assert box["width"] > 80
     page.page.screenshot(path=str(artifacts / "atlas-agreement-overview.png"))
 
 
