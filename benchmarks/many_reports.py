@@ -3,6 +3,7 @@
 
     python benchmarks/many_reports.py                 # 10,000 routes, 200 reports, 3 runs
     python benchmarks/many_reports.py --routes 2000 --reports 40 --repeat 1
+    python benchmarks/many_reports.py --deal by-country   # each route to a country it names
 
 The synthetic catalogue of :mod:`benchmarks.synthetic` (``--shape``, light by default) is
 written once as one catalogue and once dealt round-robin into ``--reports`` catalogues: 100
@@ -68,21 +69,52 @@ print(json.dumps({"total": t5 - t0 - (t4 - t3), "agreement": (t2 - t1) + (t4 - t
 """
 
 
-def split(catalogue: Path, folder: Path, reports: int, seed: int) -> list[Path]:
-    """Deal the catalogue's routes into ``reports`` catalogues of 2 editions per country."""
+def split(catalogue: Path, folder: Path, reports: int, seed: int,
+          deal: str = "random") -> list[Path]:
+    """Deal the catalogue's routes into ``reports`` catalogues, two editions per country.
+
+    ``random``: round-robin, whatever the routes name (a report's routes need not touch its
+    country: the most one-sided claims). ``by-country``: the countries are the ones the routes
+    name most, and each route goes to a report of a country it names (at random among them,
+    either edition), else at random: closer to real profiles, which code flows through their
+    own country."""
     from trafficking_route_mapper.geodata.places import builtin
 
     doc = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
-    countries = sorted(p.name for p in builtin().places("country"))
-    random.Random(seed).shuffle(countries)
+    rng = random.Random(seed)
+    names = {p.name for p in builtin().places("country")}
+    routes = doc["routes"]
+
+    def named(route: dict[str, Any]) -> list[str]:
+        places = [n for st in route.get("stages") or [] for n in
+                  ([st["place"]] if st.get("place") else st.get("any_of") or [])]
+        return [n for n in dict.fromkeys(places) if n in names]
+
+    if deal == "by-country":
+        counts: dict[str, int] = {}
+        for route in routes:
+            for n in named(route):
+                counts[n] = counts.get(n, 0) + 1
+        countries = sorted(counts, key=lambda n: (-counts[n], n))[: (reports + 1) // 2]
+    else:
+        countries = sorted(names)
+        rng.shuffle(countries)
+    report_of = {c: i for i, c in enumerate(countries)}
+    dealt: list[list[dict[str, Any]]] = [[] for _ in range(reports)]
+    for i, route in enumerate(routes):
+        if deal == "by-country":
+            mine = [c for c in named(route) if c in report_of]
+            k = (2 * report_of[rng.choice(mine)] + rng.randrange(2)) if mine else rng.randrange(reports)
+            dealt[min(k, reports - 1)].append(route)
+        else:
+            dealt[i % reports].append(route)
     paths = []
     for i in range(reports):
         country, year = countries[i // 2], (2021, 2023)[i % 2]
         source = {**doc["source"], "id": f"synthetic-{i:03d}", "reporting_country": country,
                   "edition": str(year), "year": year,
                   "title": f"Synthetic test report {i:03d} ({country}, {year})"}
-        part = {"source": source, "places": doc.get("places", []),
-                "routes": doc["routes"][i::reports]}
+        part = {"source": source, "places": doc.get("places", []), "routes": dealt[i]}
         path = folder / f"report-{i:03d}.yaml"
         path.write_text(json.dumps(part), encoding="utf-8")  # JSON is YAML
         paths.append(path)
@@ -125,12 +157,14 @@ def main() -> int:
     parser.add_argument("--shape", default="light", choices=sorted(synthetic.SHAPES))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240611)
+    parser.add_argument("--deal", default="random", choices=("random", "by-country"),
+                        help="how routes are dealt into reports (see split())")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         one = synthetic.write_catalogue(folder / "one.yaml", args.routes, args.seed, args.shape)
         (folder / "many").mkdir()
-        many = split(one, folder / "many", args.reports, args.seed)
+        many = split(one, folder / "many", args.reports, args.seed, args.deal)
         runs: dict[str, list[dict[str, Any]]] = {"one": [], "many": []}
         for _ in range(args.repeat):
             runs["one"].append(build([one], folder / "out-one"))
@@ -140,7 +174,7 @@ def main() -> int:
         without = med["one"]["total"] - med["one"]["agreement"]
         t = browser(folder / "out-many" / "agreement.html")
         last = runs["many"][-1]
-        print(f"{args.routes} routes ({args.shape}), {args.reports} reports; "
+        print(f"{args.routes} routes ({args.shape}), {args.reports} reports dealt {args.deal}; "
               f"medians of {args.repeat} builds (build_maps --no-static, 2 jobs, imports included)")
         print(f"  links {last['links']}, conflicts {last['conflicts']}, changes {last['changes']}")
         print(f"  many reports:           {med['many']['total']:.2f} s "
