@@ -4,8 +4,9 @@ Files written by :func:`write_exports` (paths relative to the output folder)::
 
     routes.geojson            every route, one Feature each (RFC 7946)   (maps.geojson)
     geojson/<commodity>.geojson   the same, one file per commodity
-    routes.gpkg               layers routes, places, place_points, corridors, agreement
-                              (maps.gpkg)
+    legs.geojson              every drawn leg, one Feature each   (maps.leg_export)
+    routes.gpkg               layers routes, legs, hubs, places, place_points, corridors,
+                              agreement   (maps.gpkg)
     flows.csv                 one row per drawn leg (kepler.gl / FlowmapBlue "arc" shape)
     flowmap/locations.csv     FlowmapBlue locations (id, name, lat, lon)   (maps.flows)
     flowmap/flows.csv         FlowmapBlue flows (origin, dest, count), legs aggregated
@@ -122,9 +123,10 @@ def export_steps(atlas: Atlas, folder: Path, parts: int = 1) -> list[Callable[[]
 
     def text_files() -> list[Path]:
         from trafficking_route_mapper.maps.agreement import write_agreement_csvs
+        from trafficking_route_mapper.maps.leg_export import write_legs_geojson
 
-        return (geojson.write_geojsons(atlas, folder) + flows.write_flows(atlas, folder)
-                + write_agreement_csvs(atlas, folder))
+        return [*geojson.write_geojsons(atlas, folder), write_legs_geojson(atlas, folder),
+                *flows.write_flows(atlas, folder), *write_agreement_csvs(atlas, folder)]
 
     def geopackage() -> list[Path]:
         return [gpkg.write_gpkg(atlas, folder / ROUTES_GPKG)]

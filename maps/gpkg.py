@@ -1,6 +1,7 @@
 """``routes.gpkg``: a GeoPackage for QGIS and GDAL.
 
-Layers: ``routes`` (MultiLineString, written :data:`BATCH_ROUTES` routes at a time): the
+Layers: ``legs`` and ``hubs`` (:mod:`maps.leg_export`), ``agreement`` (a row per link,
+:mod:`maps.agreement`), and ``routes`` (MultiLineString, written :data:`BATCH_ROUTES` routes at a time): the
 GeoJSON properties as columns, the nested ones
 (stages, modes, legs, evidence, actors) as JSON text in the same key order as the GeoJSON,
 because a GeoPackage column cannot hold a list (QGIS shows the text and its expression engine
@@ -66,6 +67,13 @@ BATCH_ROUTES = 2000
 def write_gpkg(atlas: Atlas, path: Path) -> Path:
     import pyogrio
 
+    from trafficking_route_mapper.maps.leg_export import (
+        HUBS_LAYER,
+        LEGS_LAYER,
+        hubs_layer,
+        legs_layer,
+    )
+
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     records = route_records(atlas)
@@ -84,6 +92,10 @@ def write_gpkg(atlas: Atlas, path: Path) -> Path:
             pyogrio.write_dataframe(_place_layer(atlas.places, kinds, geometry_type), path,
                                     layer=layer, driver="GPKG", append=True,
                                     geometry_type=geometry_type)
+        pyogrio.write_dataframe(legs_layer(atlas), path, layer=LEGS_LAYER, driver="GPKG",
+                                append=True, geometry_type="MultiLineString")
+        pyogrio.write_dataframe(hubs_layer(atlas), path, layer=HUBS_LAYER, driver="GPKG",
+                                append=True, geometry_type="Point")
         pyogrio.write_dataframe(_agreement_layer(atlas), path, layer=AGREEMENT_LAYER,
                                 driver="GPKG", append=True, geometry_type="MultiLineString")
     return path

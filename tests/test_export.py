@@ -350,7 +350,8 @@ def test_gpkg_layers_and_geometry_types(exported: Path) -> None:
               for name, kind in pyogrio.list_layers(exported / export.ROUTES_GPKG)}
     assert layers == {"routes": "MultiLineString", "places": "MultiPolygon",
                       "place_points": "Point", "corridors": "MultiLineString",
-                      "agreement": "MultiLineString"}
+                      "agreement": "MultiLineString", "legs": "MultiLineString",
+                      "hubs": "Point"}
 
 
 def test_gpkg_routes_read_back(exported: Path, builtin_atlas: Atlas) -> None:

@@ -1,0 +1,69 @@
+"""Legs and hubs as GIS layers: legs.geojson and the GeoPackage's legs and hubs layers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from tests.test_export import _hint
+from trafficking_route_mapper.geodata import columns as C
+from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.maps.export import write_exports
+from trafficking_route_mapper.maps.leg_export import LEG_PROPERTIES, LEGS_GEOJSON
+
+
+@pytest.fixture(scope="module")
+def exported(fixture_atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("legs")
+    write_exports(fixture_atlas, out)
+    return out
+
+
+def test_legs_geojson_is_one_valid_feature_per_drawn_leg(exported: Path,
+                                                         fixture_atlas: Atlas) -> None:
+    path = exported / LEGS_GEOJSON
+    assert _hint(path) == []
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    legs = fixture_atlas.leg_table
+    drawn = legs[legs[C.LEG_DRAWN]]
+    assert [f["id"] for f in features] == [f"{r}/{k}" for r, k in zip(
+        drawn[C.ROUTE_ID], drawn[C.LEG_INDEX], strict=True)]
+    for feature in features:
+        assert tuple(feature["properties"]) == LEG_PROPERTIES
+        assert feature["geometry"]["type"] == "MultiLineString"
+    by_id = {f["id"]: f["properties"] for f in features}
+    resin = by_id["cannabis-resin-morocco-spain-belgium/0"]
+    assert (resin[C.LEG_FROM], resin[C.LINK_FROM_ISO3], resin[C.LEG_TO]) == (
+        "Morocco", ["MAR"], "Spain")
+    assert resin[C.LINK_CORROBORATION] == 2  # Morocco's profile states it too
+    assert (resin[C.REPORT_EDITION], resin[C.REPORT_YEAR]) == ("2021", 2021)
+    assert resin[C.LEG_MODE] == "unspecified"
+    assert resin["by"] == []
+    balkans = by_id["heroin-balkans-belgium/0"]
+    assert balkans[C.LINK_FROM_KIND] == "region"
+    assert "ALB" in balkans[C.LINK_FROM_ISO3]
+
+
+def test_the_geopackage_has_legs_and_hubs_layers(exported: Path, fixture_atlas: Atlas,
+                                                 builtin_atlas: Atlas, tmp_path: Path) -> None:
+    gpkg = exported / "routes.gpkg"
+    legs = pyogrio.read_dataframe(gpkg, layer="legs")
+    assert len(legs) == int(fixture_atlas.leg_table[C.LEG_DRAWN].sum())
+    assert legs.geometry.notna().all()
+    first = legs.iloc[0]
+    assert (first[C.ROUTE_ID], first[C.LEG_INDEX]) == ("cannabis-morocco-spain-belgium", 0)
+    assert json.loads(first[C.LINK_FROM_ISO3]) == ["MAR"]  # lists as JSON text
+    assert bool(first[C.LEG_STATED]) is True
+    from trafficking_route_mapper.maps.gpkg import write_gpkg
+
+    path = write_gpkg(builtin_atlas, tmp_path / "routes.gpkg")
+    hubs = pyogrio.read_dataframe(path, layer="hubs")
+    assert sorted(hubs[C.HUB_PLACE]) == sorted(builtin_atlas.hubs[C.HUB_PLACE])
+    assert set(hubs.geometry.geom_type) == {"Point"}
+    evidence = json.loads(hubs[C.HUB_EVIDENCE].iloc[0])
+    assert evidence[0]["phrase"]
+    assert json.loads(hubs[C.HUB_COMMODITIES].iloc[0]) == list(builtin_atlas.hubs[
+        C.HUB_COMMODITIES].iloc[0])
