@@ -46,21 +46,29 @@ log = logging.getLogger(__name__)
 
 #: Version of the exported schema (properties, CSV columns, GPKG layers). Bump the minor
 #: number when adding a property, the major one when renaming or removing one.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_VERSION_KEY = "schema_version"
 
 # route properties that hold lists of objects or strings
 STAGES, MODES, LEGS, EVIDENCE = "stages", "modes", "legs", "evidence"
 
 #: Route properties, in the order they are written (GeoJSON properties, GPKG columns).
+#: A route's ends for analysis: the kind and the ISO3 codes of its first and last stage (of
+#: every place a stage names; a region's members; a corridor's first or last waypoint only),
+#: so that routes per origin country count origins, not transits. A flow within an area has
+#: the area at both ends; an unstated end is "unstated" with no codes.
+ORIGIN_KIND, ORIGIN_ISO3 = "origin_kind", "origin_iso3"
+DESTINATION_KIND, DESTINATION_ISO3 = "destination_kind", "destination_iso3"
 GEOJSON_PROPERTIES: tuple[str, ...] = (
     SCHEMA_VERSION_KEY, C.ROUTE_ID, C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY, C.COMMODITY_LABEL, C.MARKET,
-    C.MARKET_LABEL, C.CATEGORY, C.LABEL, C.PATH, STAGES, MODES, LEGS,
+    C.MARKET_LABEL, C.CATEGORY, C.LABEL, C.PATH, ORIGIN_KIND, ORIGIN_ISO3, DESTINATION_KIND,
+    DESTINATION_ISO3, STAGES, MODES, LEGS,
     C.REPORTING_COUNTRY, C.REPORTING_ROLE, EVIDENCE, C.ACTORS, C.NOTE, C.SOURCE_ID,
-    C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE, C.CATALOGUE,
+    C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE, C.REPORT_EDITION, C.REPORT_YEAR, C.CATALOGUE,
 )
 #: Properties that hold lists or objects: JSON text columns in the GeoPackage.
-NESTED_PROPERTIES: tuple[str, ...] = (STAGES, MODES, LEGS, EVIDENCE, C.ACTORS)
+NESTED_PROPERTIES: tuple[str, ...] = (ORIGIN_ISO3, DESTINATION_ISO3, STAGES, MODES, LEGS,
+                                      EVIDENCE, C.ACTORS)
 #: The route columns exported as they are.
 _FLAT = tuple(k for k in GEOJSON_PROPERTIES if k != SCHEMA_VERSION_KEY and k in C.ROUTE_COLUMNS
               and k not in NESTED_PROPERTIES)
@@ -161,6 +169,13 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
     shas = dict(zip(atlas.reports[C.SOURCE_ID], atlas.reports[C.REPORT_SHA256], strict=True))
     legs[LEG_BY] = [[] if m == "unspecified" else m.split("+") for m in legs[C.LEG_MODE]]
     options = stages[C.STAGE_OPTION]
+    ends = _route_ends(atlas, stages, stage_at)
+    reports = atlas.reports.set_index(C.SOURCE_ID)
+    editions = {sid: (e if isinstance(e, str) else None,
+                      int(y) if isinstance(y, (int, np.integer)) else None)
+                for sid, e, y in zip(reports.index, reports[C.REPORT_EDITION],
+                                     reports[C.REPORT_YEAR], strict=True)}
+    sources = atlas.route_table[C.SOURCE_ID].tolist()
     for i in range(len(atlas.route_table)):
         leg_rows = range(leg_at[i], leg_at[i + 1])
         stage_rows = range(stage_at[i], stage_at[i + 1])
@@ -172,6 +187,9 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
             LEGS: [{key: legs[key][k] for key in LEG_KEYS} for k in leg_rows],
             EVIDENCE: [_evidence(evidence, e, shas) for e in atlas.evidence_rows(i)],
             C.ACTORS: list(routes[C.ACTORS][i]),
+            ORIGIN_KIND: ends[i][0], ORIGIN_ISO3: ends[i][1],
+            DESTINATION_KIND: ends[i][2], DESTINATION_ISO3: ends[i][3],
+            C.REPORT_EDITION: editions[sources[i]][0], C.REPORT_YEAR: editions[sources[i]][1],
         }
         record: dict[str, Any] = {
             key: SCHEMA_VERSION if key == SCHEMA_VERSION_KEY
@@ -181,6 +199,35 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
         parts = [part for k in leg_rows if legs[C.LEG_DRAWN][k] for part in lines[k]]
         record[EXPORT_LINES] = parts or None
         yield record
+
+
+def _route_ends(atlas: Atlas, stages: dict[str, list[Any]],
+                stage_at: list[int]) -> list[tuple[str, list[str], str, list[str]]]:
+    """(origin kind, origin ISO3, destination kind, destination ISO3) of every route (see
+    :data:`ORIGIN_ISO3`)."""
+    places = atlas.places
+    iso3 = dict(zip(places[C.PLACE_KEY], places[C.PLACE_ISO3], strict=True))
+
+    def end(rows: list[int], last: bool) -> tuple[str, list[str]]:
+        kinds: dict[str, None] = {}
+        codes: dict[str, None] = {}
+        for s in rows:
+            key, kind = stages[C.STAGE_PLACE][s], stages[C.STAGE_KIND][s]
+            kinds.setdefault(kind, None)
+            found = list(iso3[key]) if key is not None else []
+            if kind == "corridor" and found:
+                found = [found[-1] if last else found[0]]
+            for code in found:
+                codes.setdefault(code, None)
+        return ", ".join(kinds), list(codes)
+
+    out = []
+    for i in range(len(stage_at) - 1):
+        rows = range(stage_at[i], stage_at[i + 1])
+        first = [s for s in rows if stages[C.STAGE_INDEX][s] == stages[C.STAGE_INDEX][rows[0]]]
+        final = [s for s in rows if stages[C.STAGE_INDEX][s] == stages[C.STAGE_INDEX][rows[-1]]]
+        out.append((*end(first, False), *end(final, True)))
+    return out
 
 
 def _leg_lines(atlas: Atlas) -> list[list[Any]]:

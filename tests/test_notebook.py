@@ -4,6 +4,7 @@ layers, the route layer on a map of one's own; and the README's example, run as 
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,20 @@ def test_a_notebook_map_with_a_marker_draws_in_chromium(browser: Any,  # noqa: F
 
 def test_the_readme_notebook_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    (example,) = re.findall(r"```python\n(.*?)```", readme, re.S)
+    examples = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(examples) == 2  # the notebook, then routes per origin country from the export
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {}
-    exec(compile(example, "README.md", "exec"), namespace)
+    for example in examples:
+        exec(compile(textwrap.dedent(example), "README.md", "exec"), namespace)
     assert isinstance(namespace["m"], folium.Map)
     assert (tmp_path / "routes.html").exists()
+    per_origin = namespace["per_origin"]
+    # origins, not transits: Morocco is an origin of cannabis resin, France only its transit;
+    # Afghanistan starts the Balkan route, Germany and Austria are its waypoints, never origins
+    assert per_origin["MAR"] >= 1
+    assert per_origin["AFG"] >= 1
+    for transit in ("FRA", "DEU", "AUT"):
+        assert transit not in per_origin.index
+    assert set(namespace["countries"]["iso3"]) == set(per_origin.index) & set(
+        namespace["atlas"].country_shapes["iso3"].dropna())
