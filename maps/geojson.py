@@ -45,8 +45,11 @@ def write_geojsons(atlas: Atlas, folder: Path) -> list[Path]:
     with contextlib.ExitStack() as files:
         everything = files.enter_context(_Collection(folder / ROUTES_GEOJSON))
         by_commodity: dict[str, _Collection] = {}
+        colours = dict(zip(atlas.commodities[C.COMMODITY], atlas.commodities[C.COMMODITY_COLOUR],
+                           strict=True))
         for record in route_records(atlas):
-            feature = orjson.dumps(feature_of(record), option=orjson.OPT_SERIALIZE_NUMPY)
+            feature = orjson.dumps(feature_of(record, colours),
+                                   option=orjson.OPT_SERIALIZE_NUMPY)
             everything.add(feature)
             commodity = record[C.COMMODITY]
             if commodity not in by_commodity:
@@ -60,15 +63,33 @@ def write_geojsons(atlas: Atlas, folder: Path) -> list[Path]:
     return [everything.path, *(by_commodity[c].path for c in sorted(by_commodity))]
 
 
-def feature_of(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The GeoJSON Feature of an exported route record (:func:`maps.export.route_records`)."""
+#: simplestyle-spec 1.1.0 (https://github.com/mapbox/simplestyle-spec): the HTML map's look,
+#: which geojson.io, GitHub and many viewers draw without further styling. Routes: the
+#: commodity's colour at 2 px; legs (maps.leg_export): wider the more reports state them
+#: (+1 px a report, up to 5 px), inferred legs at 60% opacity (simplestyle has no dashes).
+STROKE, STROKE_WIDTH, STROKE_OPACITY = "stroke", "stroke-width", "stroke-opacity"
+ROUTE_STROKE_WIDTH = 2
+
+
+def simplestyle(colour: str, width: float, stated: bool = True) -> dict[str, Any]:
+    return {STROKE: colour, STROKE_WIDTH: width, STROKE_OPACITY: 1.0 if stated else 0.6}
+
+
+def feature_of(record: Mapping[str, Any],
+               colours: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The GeoJSON Feature of an exported route record (:func:`maps.export.route_records`),
+    with simplestyle properties after the route's own where ``colours`` (by commodity) are
+    given."""
     lines = record[EXPORT_LINES]
     geometry = None if lines is None else {"type": "MultiLineString", "coordinates": lines}
+    properties = {k: record[k] for k in GEOJSON_PROPERTIES}
+    if colours is not None:
+        properties.update(simplestyle(colours[record[C.COMMODITY]], ROUTE_STROKE_WIDTH))
     return {
         "type": "Feature",
         "id": record[C.ROUTE_ID],
         "geometry": geometry,
-        "properties": {k: record[k] for k in GEOJSON_PROPERTIES},
+        "properties": properties,
     }
 
 

@@ -88,16 +88,23 @@ def leg_records(atlas: Atlas) -> Iterator[tuple[dict[str, Any], list[Any]]]:
 
 
 def write_legs_geojson(atlas: Atlas, folder: Path) -> Path:
-    """``legs.geojson``: one Feature per drawn leg (id ``<route id>/<leg>``), one per line."""
+    """``legs.geojson``: one Feature per drawn leg (id ``<route id>/<leg>``), one per line,
+    its properties followed by simplestyle's (:func:`maps.geojson.simplestyle`)."""
+    from trafficking_route_mapper.maps.geojson import simplestyle
+
+    colours = dict(zip(atlas.commodities[C.COMMODITY], atlas.commodities[C.COMMODITY_COLOUR],
+                       strict=True))
     path = folder / LEGS_GEOJSON
     with path.open("wb") as out:
         head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
         out.write(head[:-1] + b',"features":[\n')
         first = True
         for props, parts in leg_records(atlas):
+            width = 1 + min(max(props[C.LINK_CORROBORATION] or 1, 1), 4)
+            style = simplestyle(colours[props[C.COMMODITY]], width, props[C.LEG_STATED])
             feature = {"type": "Feature", "id": f"{props[C.ROUTE_ID]}/{props[C.LEG_INDEX]}",
                        "geometry": {"type": "MultiLineString", "coordinates": parts},
-                       "properties": props}
+                       "properties": {**props, **style}}
             if not first:
                 out.write(b",\n")
             out.write(orjson.dumps(feature, option=orjson.OPT_SERIALIZE_NUMPY))

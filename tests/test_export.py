@@ -41,6 +41,20 @@ def exported(builtin_atlas: Atlas, tmp_path_factory: pytest.TempPathFactory) -> 
     return folder
 
 
+#: simplestyle-spec's line properties, after every feature's own (maps.geojson.simplestyle)
+SIMPLESTYLE = ("stroke", "stroke-width", "stroke-opacity")
+
+
+def test_every_feature_carries_the_maps_style(exported: Path, builtin_atlas: Atlas) -> None:
+    colours = dict(zip(builtin_atlas.commodities[C.COMMODITY],
+                       builtin_atlas.commodities[C.COMMODITY_COLOUR], strict=True))
+    for feature in _load(exported / export.ROUTES_GEOJSON)["features"]:
+        props = feature["properties"]
+        assert props["stroke"] == colours[props[C.COMMODITY]]
+        assert props["stroke-width"] == 2
+        assert props["stroke-opacity"] == 1.0
+
+
 def _geojson_files(folder: Path) -> list[Path]:
     return [folder / export.ROUTES_GEOJSON,
             *sorted((folder / export.COMMODITY_FOLDER).glob("*.geojson"))]
@@ -152,7 +166,7 @@ def test_every_route_is_one_feature_in_documented_order(exported: Path, builtin_
     assert [f["id"] for f in features] == list(builtin_atlas.route_table[C.ROUTE_ID])
     for feature in features:
         assert list(feature) == ["type", "id", "geometry", "properties"]
-        assert tuple(feature["properties"]) == export.GEOJSON_PROPERTIES
+        assert tuple(feature["properties"]) == (*export.GEOJSON_PROPERTIES, *SIMPLESTYLE)
         assert feature["properties"][C.ROUTE_ID] == feature["id"]
         for stage in feature["properties"][export.STAGES]:
             assert tuple(stage) == export.STAGE_KEYS

@@ -32,7 +32,11 @@ def test_legs_geojson_is_one_valid_feature_per_drawn_leg(exported: Path,
     assert [f["id"] for f in features] == [f"{r}/{k}" for r, k in zip(
         drawn[C.ROUTE_ID], drawn[C.LEG_INDEX], strict=True)]
     for feature in features:
-        assert tuple(feature["properties"]) == LEG_PROPERTIES
+        props = feature["properties"]
+        assert tuple(props) == (*LEG_PROPERTIES, "stroke", "stroke-width", "stroke-opacity")
+        # wider the more reports state the leg; inferred legs fainter
+        assert props["stroke-width"] == 1 + min(max(props[C.LINK_CORROBORATION], 1), 4)
+        assert props["stroke-opacity"] == (1.0 if props[C.LEG_STATED] else 0.6)
         assert feature["geometry"]["type"] == "MultiLineString"
     by_id = {f["id"]: f["properties"] for f in features}
     resin = by_id["cannabis-resin-morocco-spain-belgium/0"]
