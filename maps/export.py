@@ -8,6 +8,7 @@ Files written by :func:`write_exports` (paths relative to the output folder)::
     routes.gpkg               layers routes, legs, hubs, places, place_points, corridors,
                               agreement   (maps.gpkg)
     flows.csv                 one row per drawn leg (kepler.gl / FlowmapBlue "arc" shape)
+    kepler.json               a kepler.gl map configuration for flows.csv   (maps.kepler)
     flowmap/locations.csv     FlowmapBlue locations (id, name, lat, lon)   (maps.flows)
     flowmap/flows.csv         FlowmapBlue flows (origin, dest, count), legs aggregated
     agreement.csv             one row per link, with corroboration and conflict flags
@@ -131,10 +132,12 @@ def export_steps(atlas: Atlas, folder: Path, parts: int = 1) -> list[Callable[[]
 
     def text_files() -> list[Path]:
         from trafficking_route_mapper.maps.agreement import write_agreement_csvs
+        from trafficking_route_mapper.maps.kepler import write_kepler
         from trafficking_route_mapper.maps.leg_export import write_legs_geojson
 
         return [*geojson.write_geojsons(atlas, folder), write_legs_geojson(atlas, folder),
-                *flows.write_flows(atlas, folder), *write_agreement_csvs(atlas, folder)]
+                *flows.write_flows(atlas, folder), write_kepler(atlas, folder),
+                *write_agreement_csvs(atlas, folder)]
 
     def geopackage() -> list[Path]:
         return [gpkg.write_gpkg(atlas, folder / ROUTES_GPKG)]

@@ -3,8 +3,12 @@
 ``flows.csv`` has the columns of :data:`FLOW_COLUMNS`: ``leg`` is the 0-based index into the
 route's ``legs`` list (undrawn legs keep their index but have no row), coordinates are the drawn
 leg's first and last points with longitudes wrapped into [-180, 180], ``stated`` is
-``true``/``false`` and ``count`` is always 1, the weight FlowmapBlue and kepler.gl arc layers
-expect. kepler.gl pairs ``from_lat``/``from_lon`` and ``to_lat``/``to_lon`` by itself.
+``true``/``false``, ``source_id``, ``edition`` and ``year`` are the route's report's (for
+kepler.gl's time filter), ``link_id`` the leg's link (:mod:`geodata.agreement`) and ``count``
+the number of reports that state that link or one matching it (its corroboration: 1 for a leg
+of one report, 0 for a leg no report states, only infers), the weight of a kepler.gl arc layer
+(``kepler.json``). kepler.gl pairs ``from_lat``/``from_lon`` and ``to_lat``/``to_lon`` by
+itself.
 
 Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return: a place named ``=HYPERLINK(...)``) are written with a
@@ -36,7 +40,8 @@ COUNT = "count"
 FROM_LON, FROM_LAT, TO_LON, TO_LAT = "from_lon", "from_lat", "to_lon", "to_lat"
 FLOW_COLUMNS: tuple[str, ...] = (
     C.ROUTE_ID, C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY, C.LEG_INDEX, C.LEG_FROM, C.LEG_TO, FROM_LON, FROM_LAT,
-    TO_LON, TO_LAT, C.LEG_MODE, C.LEG_STATED, C.LEG_ROUTING, COUNT,
+    TO_LON, TO_LAT, C.LEG_MODE, C.LEG_STATED, C.LEG_ROUTING, C.SOURCE_ID, C.REPORT_EDITION,
+    C.REPORT_YEAR, C.LINK_ID, COUNT,
 )
 # FlowmapBlue's own column names
 LOCATION_COLUMNS: tuple[str, ...] = ("id", "name", "lat", "lon")
@@ -69,7 +74,17 @@ def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
     routes = atlas.route_table
-    route_values = {k: routes[k].tolist() for k in (C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY)}
+    route_values = {k: routes[k].tolist() for k in (C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY,
+                                                   C.SOURCE_ID)}
+    reports = atlas.reports
+    editions = {sid: ("" if not isinstance(e, str) else e,
+                      "" if y is None or y != y else int(y))
+                for sid, e, y in zip(reports[C.SOURCE_ID], reports[C.REPORT_EDITION],
+                                     reports[C.REPORT_YEAR], strict=True)}
+    ag = atlas.agreement
+    link_ids = ag.links[C.LINK_ID].tolist()
+    corroboration = ag.links[C.LINK_CORROBORATION].tolist()
+    leg_links = ag.leg_links.tolist()
     legs = atlas.leg_table
     owner = atlas.route_index(legs[C.ROUTE_ID]).tolist()
     columns = {k: legs[k].tolist() for k in legs.columns}
@@ -90,7 +105,9 @@ def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
             route_values[C.COMMODITY][owner[k]], columns[C.LEG_INDEX][k], text_cell(frm),
             text_cell(to), _fmt(start[0]), _fmt(start[1]), _fmt(end[0]), _fmt(end[1]),
             columns[C.LEG_MODE][k], "true" if columns[C.LEG_STATED][k] else "false",
-            columns[C.LEG_ROUTING][k], 1,
+            columns[C.LEG_ROUTING][k], route_values[C.SOURCE_ID][owner[k]],
+            *editions[route_values[C.SOURCE_ID][owner[k]]], link_ids[leg_links[k]],
+            corroboration[leg_links[k]],
         ])
         origin, dest = columns[C.LEG_FROM_PLACE][k], columns[C.LEG_TO_PLACE][k]
         names.setdefault(origin, frm)

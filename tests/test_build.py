@@ -12,7 +12,8 @@ from trafficking_route_mapper.geodata import seaways
 from trafficking_route_mapper.maps import gpkg
 
 EXPECTED_TOP = ["agreement.csv", "agreement.html", "changes.csv", "commodity", "conflicts.csv",
-                "flowmap", "flows.csv", "geojson", "index.html", "legs.geojson", "manifest.json",
+                "flowmap", "flows.csv", "geojson", "index.html", "kepler.json", "legs.geojson",
+                "manifest.json",
                 "png",
                 "routes.geojson", "routes.gpkg"]
 

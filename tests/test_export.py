@@ -417,7 +417,7 @@ def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_atlas: Atlas) -
     header, rows = _csv(exported / export.FLOWS_CSV)
     assert header == ["route_id", "statement_id", "flow_id", "commodity", "leg", "from", "to",
                       "from_lon", "from_lat", "to_lon", "to_lat", "mode", "stated", "routing",
-                      "count"]
+                      "source_id", "edition", "year", "link_id", "count"]
     assert len(rows) == _drawn_leg_count(builtin_atlas)
     for row in rows:
         leg = route(builtin_atlas, row[C.ROUTE_ID]).legs[int(row["leg"])]
@@ -425,7 +425,11 @@ def test_flows_csv_one_row_per_drawn_leg(exported: Path, builtin_atlas: Atlas) -
         assert (row["from"], row["to"], row["mode"], row["routing"]) == \
             (leg[C.LEG_FROM], leg[C.LEG_TO], leg[C.LEG_MODE], leg[C.LEG_ROUTING])
         assert row["stated"] == ("true" if leg[C.LEG_STATED] else "false")
-        assert row["count"] == "1"
+        # one report: a stated leg's link is stated by it (1), an inferred one by none (0)
+        assert row["count"] == ("1" if leg[C.LEG_STATED] else "0")
+        assert (row["source_id"], row["edition"], row["year"]) == (
+            "oci-2021-belgium", "2021", "2021")
+        assert row["link_id"].startswith(row[C.COMMODITY] + ":")
         for key in ("from_lon", "to_lon"):
             assert -180.0 <= float(row[key]) <= 180.0
         for key in ("from_lat", "to_lat"):
@@ -478,3 +482,22 @@ def test_flowmap_files_are_consistent(exported: Path, builtin_atlas: Atlas) -> N
         assert loc["name"] == names[loc["id"]]
         assert -90.0 <= float(loc["lat"]) <= 90.0
         assert -180.0 <= float(loc["lon"]) <= 180.0
+
+
+def test_the_kepler_config_names_only_columns_of_flows_csv(exported: Path,
+                                                          builtin_atlas: Atlas) -> None:
+    config = json.loads((exported / "kepler.json").read_text(encoding="utf-8"))
+    header, rows = _csv(exported / export.FLOWS_CSV)
+    assert config["version"] == "v1"
+    (layer,) = config["config"]["visState"]["layers"]
+    assert layer["type"] == "arc"
+    named = {*layer["config"]["columns"].values(), layer["visualChannels"]["colorField"]["name"],
+             layer["visualChannels"]["sizeField"]["name"],
+             *(f["name"] for f in config["config"]["visState"]["interactionConfig"]["tooltip"][
+                 "fieldsToShow"][layer["config"]["dataId"]])}
+    assert named <= set(header)
+    # one colour per commodity in flows.csv, in sorted order (kepler.gl's ordinal domain)
+    colours = dict(zip(builtin_atlas.commodities[C.COMMODITY],
+                       builtin_atlas.commodities[C.COMMODITY_COLOUR], strict=True))
+    present = sorted({row[C.COMMODITY] for row in rows})
+    assert layer["config"]["visConfig"]["colorRange"]["colors"] == [colours[c] for c in present]
