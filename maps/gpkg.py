@@ -84,21 +84,89 @@ def write_gpkg(atlas: Atlas, path: Path) -> Path:
             if batch or not append:
                 pyogrio.write_dataframe(_routes_layer(batch), path, layer=ROUTES_LAYER,
                                         driver="GPKG", append=append,
-                                        geometry_type="MultiLineString")
+                                        geometry_type="MultiLineString",
+                                        layer_options=_described(ROUTES_LAYER))
             append = True
             if len(batch) < BATCH_ROUTES:
                 break
         for layer, (kinds, geometry_type) in PLACE_LAYERS.items():
             pyogrio.write_dataframe(_place_layer(atlas.places, kinds, geometry_type), path,
                                     layer=layer, driver="GPKG", append=True,
-                                    geometry_type=geometry_type)
+                                    geometry_type=geometry_type,
+                                    layer_options=_described(layer))
         pyogrio.write_dataframe(legs_layer(atlas), path, layer=LEGS_LAYER, driver="GPKG",
-                                append=True, geometry_type="MultiLineString")
+                                append=True, geometry_type="MultiLineString",
+                                layer_options=_described(LEGS_LAYER))
         pyogrio.write_dataframe(hubs_layer(atlas), path, layer=HUBS_LAYER, driver="GPKG",
-                                append=True, geometry_type="Point")
+                                append=True, geometry_type="Point",
+                                layer_options=_described(HUBS_LAYER))
         pyogrio.write_dataframe(_agreement_layer(atlas), path, layer=AGREEMENT_LAYER,
-                                driver="GPKG", append=True, geometry_type="MultiLineString")
+                                driver="GPKG", append=True, geometry_type="MultiLineString",
+                                layer_options=_described(AGREEMENT_LAYER))
+    declare_json(path, json_columns())
     return path
+
+
+#: Each layer's description, written to ``gpkg_contents.description`` (QGIS shows it).
+DESCRIPTIONS: dict[str, str] = {
+    "routes": "Trafficking routes: one row per route (a statement's flow of one commodity), "
+              "its drawn legs as one line; stages, legs and evidence as JSON",
+    "places": "Countries and regions the routes name (regions as the union of their members)",
+    "place_points": "Cities and ports the routes name",
+    "corridors": "Named trafficking corridors through their waypoints (drawn as inferred)",
+    "legs": "Every drawn leg of every route: modes, stated or inferred, ends, report, edition, "
+            "and how many reports state it",
+    "hubs": "Places a report names as centres of a market, with its evidence as JSON",
+    "agreement": "Links: a leg of one commodity between two places, with the reports that "
+                 "state it (corroboration) and the conflicts between reports",
+}
+
+
+def _described(layer: str) -> dict[str, str]:
+    return {"DESCRIPTION": DESCRIPTIONS[layer]}
+
+
+def json_columns() -> dict[str, tuple[str, ...]]:
+    """The columns of each layer that hold JSON text."""
+    from trafficking_route_mapper.maps.leg_export import LEG_LISTS
+
+    places = tuple(sorted(_PLACE_LIST_COLUMNS))
+    return {
+        ROUTES_LAYER: NESTED_PROPERTIES, **{layer: places for layer in PLACE_LAYERS},
+        "legs": tuple(sorted(LEG_LISTS)), "hubs": (C.HUB_COMMODITIES, C.HUB_EVIDENCE),
+        AGREEMENT_LAYER: (C.LINK_FROM_ISO3, C.LINK_TO_ISO3, C.LINK_REPORTS,
+                          C.LINK_INFERRED_REPORTS, C.LINK_EDITIONS, C.LINK_ROUTES,
+                          C.LINK_MATCHED_ROUTES, C.LINK_DRAWN_AS, C.LINK_DIRECTION),
+    }
+
+
+def declare_json(path: Path, columns: dict[str, tuple[str, ...]]) -> None:
+    """Declare JSON columns as the GeoPackage schema extension does (``gpkg_data_columns``
+    with MIME type ``application/json``, the table registered in ``gpkg_extensions``): GDAL
+    then reads them as its JSON field subtype and QGIS as JSON, not plain text. pyogrio
+    cannot set a field's subtype, so this is written with sqlite3 after GDAL closes the file,
+    in a fixed order (the file stays byte-stable)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, "
+                "column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, "
+                "mime_type TEXT, constraint_name TEXT, CONSTRAINT pk_gdc PRIMARY KEY "
+                "(table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))")
+            con.execute(
+                "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, "
+                "extension_name, definition, scope) VALUES ('gpkg_data_columns', NULL, "
+                "'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', "
+                "'read-write')")
+            con.executemany(
+                "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, "
+                "mime_type) VALUES (?, ?, ?, 'application/json')",
+                [(layer, column, column) for layer, names in columns.items() for column in names])
+    finally:
+        con.close()
 
 
 #: One row per link (geodata.agreement): agreement.csv's columns, lists as JSON text, the line

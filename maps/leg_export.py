@@ -135,6 +135,7 @@ def legs_layer(atlas: Atlas) -> Any:
 def hubs_layer(atlas: Atlas) -> Any:
     """The GeoPackage's ``hubs`` layer: a point per declared hub, lists as JSON text."""
     import geopandas as gpd
+    import pandas as pd
 
     from trafficking_route_mapper.maps.export import anchor_object
     from trafficking_route_mapper.maps.gpkg import json_text
@@ -157,5 +158,9 @@ def hubs_layer(atlas: Atlas) -> Any:
         C.HUB_SUMMARY: hubs[C.HUB_SUMMARY].tolist(), C.HUB_EVIDENCE: evidence,
         C.HUB_SOURCE_TITLE: hubs[C.HUB_SOURCE_TITLE].tolist(),
     }
-    return gpd.GeoDataFrame(columns, columns=list(columns), geometry=list(hubs.geometry),
+    # text columns as object columns, so that an atlas without hubs still writes them as text
+    # (an empty column would be written as a number column)
+    frame = {k: pd.Series(v, dtype=object) for k, v in columns.items()}
+    return gpd.GeoDataFrame(frame, columns=list(columns),
+                            geometry=gpd.GeoSeries(list(hubs.geometry), crs="EPSG:4326"),
                             crs="EPSG:4326")

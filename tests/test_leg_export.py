@@ -59,7 +59,7 @@ def test_the_geopackage_has_legs_and_hubs_layers(exported: Path, fixture_atlas: 
     assert legs.geometry.notna().all()
     first = legs.iloc[0]
     assert (first[C.ROUTE_ID], first[C.LEG_INDEX]) == ("cannabis-morocco-spain-belgium", 0)
-    assert json.loads(first[C.LINK_FROM_ISO3]) == ["MAR"]  # lists as JSON text
+    assert list(first[C.LINK_FROM_ISO3]) == ["MAR"]  # a JSON column, read back as a list
     assert bool(first[C.LEG_STATED]) is True
     from trafficking_route_mapper.maps.gpkg import write_gpkg
 
@@ -67,7 +67,35 @@ def test_the_geopackage_has_legs_and_hubs_layers(exported: Path, fixture_atlas: 
     hubs = pyogrio.read_dataframe(path, layer="hubs")
     assert sorted(hubs[C.HUB_PLACE]) == sorted(builtin_atlas.hubs[C.HUB_PLACE])
     assert set(hubs.geometry.geom_type) == {"Point"}
-    evidence = json.loads(hubs[C.HUB_EVIDENCE].iloc[0])
+    evidence = hubs[C.HUB_EVIDENCE].iloc[0]
     assert evidence[0]["phrase"]
-    assert json.loads(hubs[C.HUB_COMMODITIES].iloc[0]) == list(builtin_atlas.hubs[
+    assert list(hubs[C.HUB_COMMODITIES].iloc[0]) == list(builtin_atlas.hubs[
         C.HUB_COMMODITIES].iloc[0])
+
+
+def test_every_layer_is_described_and_its_json_columns_are_typed(exported: Path) -> None:
+    """GDAL reads the JSON columns as its JSON subtype (from gpkg_data_columns, MIME type
+    application/json) and every layer has a description in gpkg_contents."""
+    import sqlite3
+
+    from trafficking_route_mapper.maps.gpkg import DESCRIPTIONS, json_columns
+
+    gpkg = exported / "routes.gpkg"
+    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
+    assert layers == set(DESCRIPTIONS)
+    for layer, columns in json_columns().items():
+        info = pyogrio.read_info(gpkg, layer=layer)
+        subtypes = dict(zip(info["fields"], info["ogr_subtypes"], strict=True))
+        assert {c: subtypes[c] for c in columns} == dict.fromkeys(columns, "OFSTJSON"), layer
+        assert info["layer_metadata"]["DESCRIPTION"] == DESCRIPTIONS[layer]
+        assert "OFSTJSON" not in {subtypes[c] for c in subtypes if c not in columns}
+        # and pyogrio, reading the subtype, hands back the lists and objects themselves
+        frame = pyogrio.read_dataframe(gpkg, layer=layer, max_features=5)
+        for column in columns:
+            for value in frame[column].dropna():
+                assert isinstance(value, (list, dict)), (layer, column, value)
+    with sqlite3.connect(gpkg) as con:
+        (registered,) = con.execute(
+            "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'gpkg_data_columns' "
+            "AND extension_name = 'gpkg_schema'").fetchone()
+    assert registered == 1
