@@ -104,6 +104,13 @@ def write_gpkg(atlas: Atlas, path: Path) -> Path:
                                 driver="GPKG", append=True, geometry_type="MultiLineString",
                                 layer_options=_described(AGREEMENT_LAYER))
     declare_json(path, json_columns())
+    from trafficking_route_mapper.maps.qgis_style import write_styles
+
+    present = set(atlas.route_table[C.COMMODITY])
+    table = atlas.commodities
+    write_styles(path, [(c, label, colour) for c, label, colour in zip(
+        table[C.COMMODITY], table[C.COMMODITY_LABEL], table[C.COMMODITY_COLOUR], strict=True)
+        if c in present], _stamp())
     return path
 
 
@@ -207,6 +214,14 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
+def _stamp() -> str:
+    """The time every write records: ``SOURCE_DATE_EPOCH`` if set, else a fixed date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch.strip().isdigit():
+        return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(epoch)))
+    return _FIXED_GPKG_DATE
+
+
 @contextlib.contextmanager
 def _gpkg_settings() -> Iterator[None]:
     """GDAL settings for the duration of a GeoPackage write, restored afterwards.
@@ -218,11 +233,7 @@ def _gpkg_settings() -> Iterator[None]:
     """
     import pyogrio
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = _FIXED_GPKG_DATE
-    if epoch is not None and epoch.strip().isdigit():
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(epoch)))
-    settings = {"OGR_CURRENT_DATE": stamp, "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+    settings = {"OGR_CURRENT_DATE": _stamp(), "OGR_SQLITE_SYNCHRONOUS": "OFF"}
     previous = {name: pyogrio.get_gdal_config_option(name) for name in settings}
     pyogrio.set_gdal_config_options(settings)
     try:

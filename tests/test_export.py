@@ -365,7 +365,7 @@ def test_gpkg_layers_and_geometry_types(exported: Path) -> None:
     assert layers == {"routes": "MultiLineString", "places": "MultiPolygon",
                       "place_points": "Point", "corridors": "MultiLineString",
                       "agreement": "MultiLineString", "legs": "MultiLineString",
-                      "hubs": "Point"}
+                      "hubs": "Point", "layer_styles": "None"}  # QGIS's styles: attributes
 
 
 def test_gpkg_routes_read_back(exported: Path, builtin_atlas: Atlas) -> None:

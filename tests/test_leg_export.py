@@ -82,7 +82,7 @@ def test_every_layer_is_described_and_its_json_columns_are_typed(exported: Path)
 
     gpkg = exported / "routes.gpkg"
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
-    assert layers == set(DESCRIPTIONS)
+    assert layers == {*DESCRIPTIONS, "layer_styles"}
     for layer, columns in json_columns().items():
         info = pyogrio.read_info(gpkg, layer=layer)
         subtypes = dict(zip(info["fields"], info["ogr_subtypes"], strict=True))
@@ -99,3 +99,56 @@ def test_every_layer_is_described_and_its_json_columns_are_typed(exported: Path)
             "SELECT count(*) FROM gpkg_extensions WHERE table_name = 'gpkg_data_columns' "
             "AND extension_name = 'gpkg_schema'").fetchone()
     assert registered == 1
+
+
+def test_each_layer_has_a_qgis_style_that_reads_back(exported: Path,
+                                                    fixture_atlas: Atlas) -> None:
+    """The styles QGIS finds in layer_styles: one default per drawn layer, well-formed QML
+    whose colours are the map's and whose rules and fields name columns the layer has."""
+    import re
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    gpkg = exported / "routes.gpkg"
+    with sqlite3.connect(gpkg) as con:
+        rows = con.execute("SELECT f_table_name, f_geometry_column, styleQML, useAsDefault "
+                           "FROM layer_styles ORDER BY id").fetchall()
+    colours = dict(zip(fixture_atlas.commodities[C.COMMODITY],
+                       fixture_atlas.commodities[C.COMMODITY_COLOUR], strict=True))
+    present = set(fixture_atlas.route_table[C.COMMODITY])
+    assert {r[0] for r in rows} == {"routes", "legs", "agreement", "hubs", "place_points",
+                                    "places", "corridors"}
+    for layer, geometry, qml, default in rows:
+        info = pyogrio.read_info(gpkg, layer=layer)
+        assert geometry == info["geometry_name"]
+        assert default == 1
+        root = ET.fromstring(qml.split("\n", 1)[1])  # after the DOCTYPE line
+        renderer = root.find("renderer-v2")
+        assert renderer is not None
+        fields = set(info["fields"])
+        if renderer.get("type") == "categorizedSymbol":
+            assert renderer.get("attr") in fields
+            values = [c.get("value") for c in renderer.iter("category")]
+            assert set(values) == present
+            for category in renderer.iter("category"):
+                symbol = renderer.find(f"symbols/symbol[@name='{category.get('symbol')}']")
+                assert symbol is not None
+                colour = symbol.find(".//Option[@name='line_color']")
+                assert colour is not None
+                rgb = [int(x) for x in colour.get("value", "").split(",")[:3]]
+                hex_colour = colours[category.get("value")]
+                assert rgb == [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+        if renderer.get("type") == "RuleRenderer":
+            rules = list(renderer.iter("rule"))
+            assert len(rules) == 2 * len(present)
+            for rule in rules:
+                assert set(re.findall(r'"([^"]+)"', rule.get("filter", ""))) <= fields
+                symbol = renderer.find(f"symbols/symbol[@name='{rule.get('symbol')}']")
+                assert symbol is not None
+                style = symbol.find(".//Option[@name='line_style']")
+                assert style is not None
+                assert style.get("value") == ("dash" if "NOT" in rule.get("filter", "")
+                                              else "solid")
+        for expression in root.iter("Option"):
+            if expression.get("name") == "expression":
+                assert set(re.findall(r'"([^"]+)"', expression.get("value", ""))) <= fields
