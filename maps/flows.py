@@ -18,9 +18,11 @@ are never changed.
 FlowmapBlue's two files use the Atlas's place keys as location ids (``country:BEL``,
 ``region:balkans``, ``port:BEANR``): they are unique and stable across builds, unlike names.
 Flows are aggregated by (origin, dest): ``count`` is the number of statements (catalogue
-entries: one passage of a report) with a drawn leg between the two places, whatever the number
-of commodities or alternatives a statement names: one sentence counts once. Rows are sorted;
-line ends are ``\\n``.
+entries: one passage of a report, of any report of the build) with a *stated* drawn leg between
+the two places, whatever the number of commodities or alternatives a statement names: one
+sentence counts once. Inferred legs are counted apart, in ``flowmap/inferred-flows.csv``, and
+each commodity's stated flows in ``flowmap/by-commodity/<commodity>.csv`` (with the same
+locations file). Rows are sorted; line ends are ``\\n``.
 """
 
 from __future__ import annotations
@@ -90,7 +92,9 @@ def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
     columns = {k: legs[k].tolist() for k in legs.columns}
     coords = atlas.coords
     rows: list[list[Any]] = []
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # (stated, commodity or "" for all) -> (origin, dest) -> statements
+    pairs: dict[tuple[bool, str], dict[tuple[str, str], set[str]]] = defaultdict(
+        lambda: defaultdict(set))
     names: dict[str, str] = {}
     for k, drawn in enumerate(columns[C.LEG_DRAWN]):
         if not drawn:
@@ -112,18 +116,27 @@ def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
         origin, dest = columns[C.LEG_FROM_PLACE][k], columns[C.LEG_TO_PLACE][k]
         names.setdefault(origin, frm)
         names.setdefault(dest, to)
-        pairs[(origin, dest)].add(statement)
+        stated = bool(columns[C.LEG_STATED][k])
+        for key in ((stated, ""), (stated, route_values[C.COMMODITY][owner[k]])):
+            pairs[key][(origin, dest)].add(statement)
     points: dict[str, Point] = {
         key: (float(lon), float(lat)) for key, lon, lat in zip(
             atlas.places[C.PLACE_KEY], atlas.places[C.PLACE_LON], atlas.places[C.PLACE_LAT],
             strict=True)}
     location_rows = [[key, text_cell(name), _fmt(points[key][1]), _fmt(wrap_lon(points[key][0]))]
                      for key, name in sorted(names.items())]
-    flow_rows = [[o, d, len(n)] for (o, d), n in sorted(pairs.items())]
+    def flow_rows(key: tuple[bool, str]) -> list[list[Any]]:
+        return [[o, d, len(n)] for (o, d), n in sorted(pairs.get(key, {}).items())]
+
     outputs = {
         folder / FLOWS_CSV: _csv_bytes(FLOW_COLUMNS, rows),
         folder / FLOWMAP_FOLDER / "locations.csv": _csv_bytes(LOCATION_COLUMNS, location_rows),
-        folder / FLOWMAP_FOLDER / "flows.csv": _csv_bytes(FLOWMAP_COLUMNS, flow_rows),
+        folder / FLOWMAP_FOLDER / "flows.csv": _csv_bytes(FLOWMAP_COLUMNS, flow_rows((True, ""))),
+        folder / FLOWMAP_FOLDER / "inferred-flows.csv": _csv_bytes(FLOWMAP_COLUMNS,
+                                                                  flow_rows((False, ""))),
+        **{folder / FLOWMAP_FOLDER / "by-commodity" / f"{cid}.csv":
+           _csv_bytes(FLOWMAP_COLUMNS, flow_rows((True, cid)))
+           for cid in sorted({c for stated, c in pairs if stated and c})},
     }
     for path, data in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)

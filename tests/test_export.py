@@ -466,15 +466,30 @@ def test_flowmap_files_are_consistent(exported: Path, builtin_atlas: Atlas) -> N
         assert flow["origin"] in ids
         assert flow["dest"] in ids
     # count: the statements with a drawn leg between the two places, however many
-    # commodities a statement names
+    # commodities a statement names; stated and inferred legs apart, and by commodity
     legs = builtin_atlas.leg_table[builtin_atlas.leg_table[C.LEG_DRAWN]]
-    owner = builtin_atlas.route_table.set_index(C.ROUTE_ID)[C.STATEMENT_ID]
-    expected: dict[tuple[str, str], set[str]] = {}
-    for route_id, a, b in zip(legs[C.ROUTE_ID], legs[C.LEG_FROM_PLACE], legs[C.LEG_TO_PLACE],
-                              strict=True):
-        expected.setdefault((a, b), set()).add(owner[route_id])
-    assert {(f["origin"], f["dest"]): int(f["count"]) for f in flows} == {
-        pair: len(statements) for pair, statements in expected.items()}
+    owner = builtin_atlas.route_table.set_index(C.ROUTE_ID)
+    expected: dict[tuple[bool, str], dict[tuple[str, str], set[str]]] = {}
+    for route_id, a, b, stated in zip(legs[C.ROUTE_ID], legs[C.LEG_FROM_PLACE],
+                                      legs[C.LEG_TO_PLACE], legs[C.LEG_STATED], strict=True):
+        for key in ((bool(stated), ""), (bool(stated), owner.at[route_id, C.COMMODITY])):
+            expected.setdefault(key, {}).setdefault((a, b), set()).add(
+                owner.at[route_id, C.STATEMENT_ID])
+
+    def counts(rows: list[dict[str, str]]) -> dict[tuple[str, str], int]:
+        return {(f["origin"], f["dest"]): int(f["count"]) for f in rows}
+
+    def wanted(key: tuple[bool, str]) -> dict[tuple[str, str], int]:
+        return {pair: len(st) for pair, st in expected.get(key, {}).items()}
+
+    assert counts(flows) == wanted((True, ""))
+    _, inferred = _csv(exported / export.FLOWMAP_FOLDER / "inferred-flows.csv")
+    assert counts(inferred) == wanted((False, ""))
+    assert inferred  # the corridors' waypoints
+    by_commodity = sorted((exported / export.FLOWMAP_FOLDER / "by-commodity").glob("*.csv"))
+    assert sorted(p.stem for p in by_commodity) == sorted(c for stated, c in expected if stated and c)
+    for path in by_commodity:
+        assert counts(_csv(path)[1]) == wanted((True, path.stem))
     assert sum(int(f["count"]) for f in flows) < _drawn_leg_count(builtin_atlas)
     pairs = [(f["origin"], f["dest"]) for f in flows]
     assert pairs == sorted(set(pairs))
