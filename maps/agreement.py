@@ -131,7 +131,10 @@ def agreement_data(atlas: Atlas, map_page: str = "index.html") -> dict[str, Any]
         "report": C.CONFLICT_REPORT, "other": C.CONFLICT_OTHER_REPORTS,
         "description": C.CONFLICT_DESCRIPTION, "evidence": C.CONFLICT_EVIDENCE,
         "otherEvidence": C.CONFLICT_OTHER_EVIDENCE})
+    labels = dict(zip(atlas.commodities[C.COMMODITY], atlas.commodities[C.COMMODITY_LABEL],
+                      strict=True))
     for conflict in conflicts:
+        conflict["commodity"] = labels[conflict["commodity"]]  # the page shows labels
         conflict["country"] = str(names.get(conflict["report"], ""))
         conflict["evidence"] = phrases.refs(conflict["evidence"])
         conflict["otherEvidence"] = phrases.refs(conflict["otherEvidence"])
@@ -142,6 +145,7 @@ def agreement_data(atlas: Atlas, map_page: str = "index.html") -> dict[str, Any]
         "pathAfter": C.CHANGE_PATH_AFTER, "evidenceBefore": C.CHANGE_EVIDENCE_BEFORE,
         "evidenceAfter": C.CHANGE_EVIDENCE_AFTER})
     for change in changes:
+        change["commodity"] = labels[change["commodity"]]
         change["evidenceBefore"] = phrases.refs(change["evidenceBefore"])
         change["evidenceAfter"] = phrases.refs(change["evidenceAfter"])
     return {
