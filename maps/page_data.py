@@ -45,6 +45,7 @@ class PageRoute:
     links: list[int]  # per drawn leg: its row in the atlas's agreement links
     places: list[str]  # place keys of the route's stages
     report: str  # the source report's id
+    sea: bool = False  # a drawn leg follows the shipping lanes
 
 
 def thinning(routes: int) -> int:
@@ -140,8 +141,9 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         if also:
             details["also"] = also
         entry["d"] = details
+        sea = any(lg[C.LEG_ROUTING][k] == "sea-lanes" for k in drawn_rows)
         prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, links, placed,
-                                  r[C.SOURCE_ID][i]))
+                                  r[C.SOURCE_ID][i], sea))
     return prepared
 
 
@@ -337,6 +339,7 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
         "agreement": agreement_page,
         "width": style.line_width(sum(1 for r in routes if r.entry["legs"])),
         "dense": len(routes) > DENSE_ROUTES,
+        "sea": any(r.sea for r in routes),
         "bounds": _bounds(routes),
         "base": base,
         "index": index,

@@ -448,3 +448,27 @@ def test_hostile_text_runs_nothing_in_the_browser_and_shows_literally(
     assert page.errors == []
     assert page.page.locator("img[src='x']").count() == 0
     page.page.screenshot(path=str(artifacts / "payload.png"))
+
+
+def _legend_keys(page: Page) -> list[str]:
+    return page.page.eval_on_selector_all(
+        ".trm-legend-row > .trm-key",
+        "els => els.map(e => [...e.classList].find(c => c.startsWith('trm-key-')).slice(8))")
+
+
+def test_the_legend_has_a_row_only_for_what_the_page_draws(
+        browser: Any, built: dict[str, Path], tmp_path: Path) -> None:
+    # the built-in catalogue draws every kind: inferred legs, unstated ends, sea legs, regions
+    page = Page(browser, built["offline"], offline=True)
+    assert {"solid", "dashed", "arrow", "ring", "hub", "area", "sea"} <= set(_legend_keys(page))
+    # test data: one stated road leg from one country to the reporting country
+    from tests.builders import minimal_route, write_catalogue
+    from trafficking_route_mapper.geodata.pipeline import load_atlas
+
+    path = write_catalogue(tmp_path, routes=[minimal_route(
+        stages=[{"place": "Albania"}, {"place": "Belgium", "by": "road"}])])
+    out = tmp_path / "pages"
+    pages.write_pages(load_atlas([path]), out, offline=True)
+    small = Page(browser, out / "index.html", offline=True)
+    assert _legend_keys(small) == ["solid", "arrow", "hub"]
+    assert small.errors == []

@@ -108,6 +108,18 @@
         if (data.routes.some(function (r) { return r.w !== undefined; })) {
           rows.splice(5, 0, ["mark", "Disc with a white ring: a flow within one country or region (its area shaded on hover)"]);
         }
+        // a row only for what the page draws
+        var has = { solid: false, dashed: false, arrow: false, ring: false, area: false,
+                    hub: data.hubs.length > 0, sea: !!data.sea };
+        data.routes.forEach(function (r) {
+          for (var j = 0; j < r.legs.length; j++) {
+            if (r.legs[j].s) has.solid = true; else has.dashed = true;
+          }
+          if (r.legs.length) has.arrow = true;
+          if (r.open.length) has.ring = true;
+          if (r.regions.length) has.area = true;
+        });
+        rows = rows.filter(function (row) { return has[row[0]] !== false; });
         if (data.conflicts.length) rows.push(["conflict", "Reports disagree on this link (direction, one side only, or role): click for which"]);
         var widths = self.corroborated();
         var colours = el("div", "trm-legend-colours");
