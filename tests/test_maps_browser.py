@@ -451,9 +451,10 @@ def test_hostile_text_runs_nothing_in_the_browser_and_shows_literally(
 
 
 def _legend_keys(page: Page) -> list[str]:
-    return page.page.eval_on_selector_all(
+    keys: list[str] = page.page.eval_on_selector_all(
         ".trm-legend-row > .trm-key",
         "els => els.map(e => [...e.classList].find(c => c.startsWith('trm-key-')).slice(8))")
+    return keys
 
 
 def test_the_legend_has_a_row_only_for_what_the_page_draws(
