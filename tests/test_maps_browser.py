@@ -473,3 +473,23 @@ def test_the_legend_has_a_row_only_for_what_the_page_draws(
     small = Page(browser, out / "index.html", offline=True)
     assert _legend_keys(small) == ["solid", "arrow", "hub"]
     assert small.errors == []
+
+
+def test_a_search_pick_closes_the_list_and_marks_the_place(browser: Any,
+                                                          built: dict[str, Path]) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    page.page.fill(".trm-search input", "Antwerp")
+    results = page.page.locator(".trm-results li")
+    assert results.count() > 0
+    page.page.locator(".trm-results li", has_text="Antwerp (").first.click()
+    closed = "() => !document.querySelector('.trm-results li')"
+    page.page.wait_for_function(closed, timeout=2000)  # no longer covering a popup
+    assert results.count() == 0
+    assert page.page.input_value(".trm-search input") == "Antwerp"
+    assert page.page.locator("path.trm-found").count() == 1
+    # a route pick closes the list too and opens the route
+    page.page.fill(".trm-search input", "Moroccan")
+    page.page.locator(".trm-results li[data-route]").first.click()
+    page.page.wait_for_function(closed, timeout=2000)
+    page.page.wait_for_selector(".trm-popup[data-route]", timeout=5000)
+    assert page.errors == []

@@ -179,6 +179,15 @@
         var list = el("ul", "trm-results");
         box.appendChild(input);
         box.appendChild(list);
+        // after a pick: the list closes (it would cover the popup), the input names the pick.
+        // Closed once the click is handled: Leaflet tells a control's click from a map click
+        // by the clicked element's ancestors, which a removed element no longer has
+        function close(name) {
+          window.setTimeout(function () {
+            while (list.firstChild) list.removeChild(list.firstChild);
+            input.value = name;
+          }, 0);
+        }
         input.addEventListener("input", function () {
           while (list.firstChild) list.removeChild(list.firstChild);
           var q = input.value.trim().toLowerCase();
@@ -194,11 +203,21 @@
             var li = el("li", "trm-result");
             if (h.kind === "place") {
               li.textContent = h.p.name + " (" + h.p.kind + ")";
-              li.addEventListener("click", function () { self.map.setView([h.p.lat, h.p.lon], Math.max(self.map.getZoom(), 5)); });
+              li.addEventListener("click", function () {
+                close(h.p.name);
+                self.map.setView([h.p.lat, h.p.lon], Math.max(self.map.getZoom(), 5));
+                // the place found: a ring of its own until the next search
+                if (self.foundMarker) self.map.removeLayer(self.foundMarker);
+                self.foundMarker = L.circleMarker([h.p.lat, h.p.lon], {
+                  radius: 11, color: "#1f5fa8", weight: 3, fill: false, interactive: false,
+                  className: "trm-found"
+                }).addTo(self.map);
+              });
             } else {
               li.textContent = h.r.label;
               li.setAttribute("data-route", h.r.id);
               li.addEventListener("click", function () {
+                close(h.r.label);
                 if (h.r.legs.length) {
                   var b = L.latLngBounds([]);
                   h.r.legs.forEach(function (leg) { for (var k = 0; k < leg.p.length; k += 2) b.extend([leg.p[k + 1], leg.p[k]]); });
