@@ -493,3 +493,18 @@ def test_a_search_pick_closes_the_list_and_marks_the_place(browser: Any,
     page.page.wait_for_function(closed, timeout=2000)
     page.page.wait_for_selector(".trm-popup[data-route]", timeout=5000)
     assert page.errors == []
+
+
+def test_layer_order_is_stable_when_a_layer_is_ticked_again(browser: Any,
+                                                           built: dict[str, Path]) -> None:
+    page = Page(browser, built["offline"], offline=True)
+    order = "() => [...document.querySelectorAll('canvas.trm-canvas[data-commodity]')]" \
+            ".map(c => c.getAttribute('data-commodity'))"
+    before = page.page.evaluate(order)
+    assert len(before) > 2
+    first = page.page.locator(f"input[data-commodity='{before[0]}']")
+    first.uncheck()
+    assert page.page.evaluate(order) == before[1:]
+    first.check()
+    assert page.page.evaluate(order) == before  # back under the others, not on top
+    assert page.errors == []

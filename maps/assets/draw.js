@@ -89,7 +89,15 @@
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "trm-canvas leaflet-zoom-hide");
       this._canvas.setAttribute("data-commodity", this._app.model.commodities[this._c].id);
-      map.getPane(this._app.paneName).appendChild(this._canvas);
+      this._canvas.setAttribute("data-order", String(this._c));
+      // in commodity order whatever the order of ticking: a layer ticked again goes back to
+      // its place in the stack, not on top
+      var pane = map.getPane(this._app.paneName), c = this._c, before = null;
+      for (var node = pane.firstChild; node; node = node.nextSibling) {
+        var order = node.getAttribute && node.getAttribute("data-order");
+        if (order !== null && order !== undefined && +order > c) { before = node; break; }
+      }
+      pane.insertBefore(this._canvas, before);
       map.on("moveend zoomend resize viewreset", this._redraw, this);
       this._redraw();
       this._app.layerChanged();
