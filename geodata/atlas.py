@@ -201,6 +201,12 @@ class Atlas:
                 names.setdefault(iso3, name)
         return names
 
+    @functools.cached_property
+    def commodity_colours(self) -> dict[str, str]:
+        """Commodity id -> its colour, "#RRGGBB" (every renderer's one source of colours)."""
+        return dict(zip(self.commodities[C.COMMODITY], self.commodities[C.COMMODITY_COLOUR],
+                        strict=True))
+
     def commodity_ids(self) -> list[str]:
         """The commodities that have routes, in display order."""
         present = set(self.route_table[C.COMMODITY])

@@ -172,12 +172,8 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
     shas = dict(zip(atlas.reports[C.SOURCE_ID], atlas.reports[C.REPORT_SHA256], strict=True))
     legs[LEG_BY] = [[] if m == "unspecified" else m.split("+") for m in legs[C.LEG_MODE]]
     options = stages[C.STAGE_OPTION]
-    ends = _route_ends(atlas, stages, stage_at)
-    reports = atlas.reports.set_index(C.SOURCE_ID)
-    editions = {sid: (e if isinstance(e, str) else None,
-                      int(y) if isinstance(y, (int, np.integer)) else None)
-                for sid, e, y in zip(reports.index, reports[C.REPORT_EDITION],
-                                     reports[C.REPORT_YEAR], strict=True)}
+    ends = _route_ends(stages, stage_at, places)
+    editions = report_editions(atlas)
     sources = atlas.route_table[C.SOURCE_ID].tolist()
     for i in range(len(atlas.route_table)):
         leg_rows = range(leg_at[i], leg_at[i + 1])
@@ -204,12 +200,20 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def _route_ends(atlas: Atlas, stages: dict[str, list[Any]],
-                stage_at: list[int]) -> list[tuple[str, list[str], str, list[str]]]:
+def report_editions(atlas: Atlas) -> dict[str, tuple[str | None, int | None]]:
+    """Each report's (edition, year), by source id; None where the catalogue gives none."""
+    reports = atlas.reports
+    return {sid: (e if isinstance(e, str) else None,
+                  int(y) if isinstance(y, (int, np.integer)) else None)
+            for sid, e, y in zip(reports[C.SOURCE_ID], reports[C.REPORT_EDITION],
+                                 reports[C.REPORT_YEAR], strict=True)}
+
+
+def _route_ends(stages: dict[str, list[Any]], stage_at: list[int],
+                places: dict[str, tuple[list[str], list[float]]],
+                ) -> list[tuple[str, list[str], str, list[str]]]:
     """(origin kind, origin ISO3, destination kind, destination ISO3) of every route (see
-    :data:`ORIGIN_ISO3`)."""
-    places = atlas.places
-    iso3 = dict(zip(places[C.PLACE_KEY], places[C.PLACE_ISO3], strict=True))
+    :data:`ORIGIN_ISO3`); ``places`` as :func:`_stage_places` gives them."""
 
     def end(rows: list[int], last: bool) -> tuple[str, list[str]]:
         kinds: dict[str, None] = {}
@@ -217,7 +221,7 @@ def _route_ends(atlas: Atlas, stages: dict[str, list[Any]],
         for s in rows:
             key, kind = stages[C.STAGE_PLACE][s], stages[C.STAGE_KIND][s]
             kinds.setdefault(kind, None)
-            found = list(iso3[key]) if key is not None else []
+            found = list(places[key][0]) if key is not None else []
             if kind == "corridor" and found:
                 found = [found[-1] if last else found[0]]
             for code in found:

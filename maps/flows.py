@@ -36,7 +36,7 @@ from typing import Any
 
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import PRECISION, Atlas, Point, wrap_lon
-from trafficking_route_mapper.maps.export import FLOWMAP_FOLDER, FLOWS_CSV
+from trafficking_route_mapper.maps.export import FLOWMAP_FOLDER, FLOWS_CSV, report_editions
 
 COUNT = "count"
 FROM_LON, FROM_LAT, TO_LON, TO_LAT = "from_lon", "from_lat", "to_lon", "to_lat"
@@ -78,11 +78,8 @@ def write_flows(atlas: Atlas, folder: Path) -> list[Path]:
     routes = atlas.route_table
     route_values = {k: routes[k].tolist() for k in (C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY,
                                                    C.SOURCE_ID)}
-    reports = atlas.reports
-    editions = {sid: ("" if not isinstance(e, str) else e,
-                      "" if y is None or y != y else int(y))
-                for sid, e, y in zip(reports[C.SOURCE_ID], reports[C.REPORT_EDITION],
-                                     reports[C.REPORT_YEAR], strict=True)}
+    editions = {sid: ("" if e is None else e, "" if y is None else y)
+                for sid, (e, y) in report_editions(atlas).items()}
     ag = atlas.agreement
     link_ids = ag.links[C.LINK_ID].tolist()
     corroboration = ag.links[C.LINK_CORROBORATION].tolist()

@@ -43,10 +43,9 @@ def write_geojsons(atlas: Atlas, folder: Path) -> list[Path]:
     (55 MB at 10,000 routes).
     """
     with contextlib.ExitStack() as files:
-        everything = files.enter_context(_Collection(folder / ROUTES_GEOJSON))
-        by_commodity: dict[str, _Collection] = {}
-        colours = dict(zip(atlas.commodities[C.COMMODITY], atlas.commodities[C.COMMODITY_COLOUR],
-                           strict=True))
+        everything = files.enter_context(FeatureCollectionFile(folder / ROUTES_GEOJSON))
+        by_commodity: dict[str, FeatureCollectionFile] = {}
+        colours = atlas.commodity_colours
         for record in route_records(atlas):
             feature = orjson.dumps(feature_of(record, colours),
                                    option=orjson.OPT_SERIALIZE_NUMPY)
@@ -58,7 +57,7 @@ def write_geojsons(atlas: Atlas, folder: Path) -> list[Path]:
                         f"commodity id {commodity!r} cannot name a file; expected lower-case "
                         "letters, digits and hyphens (the ids of routes.commodities)")
                 by_commodity[commodity] = files.enter_context(
-                    _Collection(folder / COMMODITY_FOLDER / f"{commodity}.geojson"))
+                    FeatureCollectionFile(folder / COMMODITY_FOLDER / f"{commodity}.geojson"))
             by_commodity[commodity].add(feature)
     return [everything.path, *(by_commodity[c].path for c in sorted(by_commodity))]
 
@@ -93,7 +92,7 @@ def feature_of(record: Mapping[str, Any],
     }
 
 
-class _Collection:
+class FeatureCollectionFile:
     """A FeatureCollection file written feature by feature: compact, one feature per line,
     a trailing newline."""
 
@@ -101,7 +100,7 @@ class _Collection:
         self.path = path
         self._count = 0
 
-    def __enter__(self) -> _Collection:
+    def __enter__(self) -> FeatureCollectionFile:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._out = self.path.open("wb")
         head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})

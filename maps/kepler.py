@@ -34,10 +34,7 @@ def kepler_config(atlas: Atlas) -> dict[str, Any]:
     """The configuration (kepler.gl's saved-map format, version v1)."""
     drawn = atlas.leg_table[atlas.leg_table[C.LEG_DRAWN]]
     present = set(atlas.route_table[C.COMMODITY].to_numpy()[atlas.route_index(drawn[C.ROUTE_ID])])
-    table = atlas.commodities
-    colours = {c: colour for c, colour in zip(table[C.COMMODITY], table[C.COMMODITY_COLOUR],
-                                               strict=True) if c in present}
-    ordered = [colours[c] for c in sorted(colours)]
+    ordered = [atlas.commodity_colours[c] for c in sorted(present)]
     layer = {
         "id": "trm-flows",
         "type": "arc",

@@ -23,6 +23,7 @@ from trafficking_route_mapper.maps.export import (
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
     _leg_lines,
+    report_editions,
 )
 
 LEGS_GEOJSON = "legs.geojson"
@@ -54,7 +55,7 @@ def leg_records(atlas: Atlas) -> Iterator[tuple[dict[str, Any], list[Any]]]:
     places = atlas.places
     kind = dict(zip(places[C.PLACE_KEY], places[C.PLACE_KIND], strict=True))
     iso3 = dict(zip(places[C.PLACE_KEY], places[C.PLACE_ISO3], strict=True))
-    reports = atlas.reports.set_index(C.SOURCE_ID)
+    editions = report_editions(atlas)
     ag = atlas.agreement
     link_ids = ag.links[C.LINK_ID].tolist()
     corroboration = ag.links[C.LINK_CORROBORATION].tolist()
@@ -65,8 +66,7 @@ def leg_records(atlas: Atlas) -> Iterator[tuple[dict[str, Any], list[Any]]]:
             continue
         i, a, b, link = owner[k], lg[C.LEG_FROM_PLACE][k], lg[C.LEG_TO_PLACE][k], leg_links[k]
         source = r[C.SOURCE_ID][i]
-        year = reports.at[source, C.REPORT_YEAR]
-        edition = reports.at[source, C.REPORT_EDITION]
+        edition, year = editions[source]
         mode = lg[C.LEG_MODE][k]
         values = {
             SCHEMA_VERSION_KEY: SCHEMA_VERSION, C.ROUTE_ID: lg[C.ROUTE_ID][k],
@@ -79,8 +79,7 @@ def leg_records(atlas: Atlas) -> Iterator[tuple[dict[str, Any], list[Any]]]:
             LEG_BY: [] if mode == "unspecified" else mode.split("+"),
             C.LEG_STATED: bool(lg[C.LEG_STATED][k]), C.LEG_ROUTING: lg[C.LEG_ROUTING][k],
             C.LEG_NOTE: lg[C.LEG_NOTE][k], C.SOURCE_ID: source,
-            C.REPORT_EDITION: edition if isinstance(edition, str) else None,
-            C.REPORT_YEAR: int(year) if year is not None and year == year else None,
+            C.REPORT_EDITION: edition, C.REPORT_YEAR: year,
             C.LINK_ID: link_ids[link] if link >= 0 else None,
             C.LINK_CORROBORATION: corroboration[link] if link >= 0 else None,
         }
@@ -90,27 +89,18 @@ def leg_records(atlas: Atlas) -> Iterator[tuple[dict[str, Any], list[Any]]]:
 def write_legs_geojson(atlas: Atlas, folder: Path) -> Path:
     """``legs.geojson``: one Feature per drawn leg (id ``<route id>/<leg>``), one per line,
     its properties followed by simplestyle's (:func:`maps.geojson.simplestyle`)."""
-    from trafficking_route_mapper.maps.geojson import simplestyle
+    from trafficking_route_mapper.maps.geojson import FeatureCollectionFile, simplestyle
 
-    colours = dict(zip(atlas.commodities[C.COMMODITY], atlas.commodities[C.COMMODITY_COLOUR],
-                       strict=True))
-    path = folder / LEGS_GEOJSON
-    with path.open("wb") as out:
-        head = orjson.dumps({"type": "FeatureCollection", SCHEMA_VERSION_KEY: SCHEMA_VERSION})
-        out.write(head[:-1] + b',"features":[\n')
-        first = True
+    colours = atlas.commodity_colours
+    with FeatureCollectionFile(folder / LEGS_GEOJSON) as out:
         for props, parts in leg_records(atlas):
             width = 1 + min(max(props[C.LINK_CORROBORATION] or 1, 1), 4)
             style = simplestyle(colours[props[C.COMMODITY]], width, props[C.LEG_STATED])
             feature = {"type": "Feature", "id": f"{props[C.ROUTE_ID]}/{props[C.LEG_INDEX]}",
                        "geometry": {"type": "MultiLineString", "coordinates": parts},
                        "properties": {**props, **style}}
-            if not first:
-                out.write(b",\n")
-            out.write(orjson.dumps(feature, option=orjson.OPT_SERIALIZE_NUMPY))
-            first = False
-        out.write(b"]}\n" if first else b"\n]}\n")
-    return path
+            out.add(orjson.dumps(feature, option=orjson.OPT_SERIALIZE_NUMPY))
+    return out.path
 
 
 def legs_layer(atlas: Atlas) -> Any:

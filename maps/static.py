@@ -88,7 +88,7 @@ def png_steps(atlas: Atlas, folder: Path) -> list[Callable[[], Path]]:
     out.mkdir(parents=True, exist_ok=True)
     legs = _legs(atlas)
     table = atlas.commodities
-    key = Key(colours=dict(zip(table[C.COMMODITY], table[C.COMMODITY_COLOUR], strict=True)),
+    key = Key(colours=dict(atlas.commodity_colours),
               labels=dict(zip(table[C.COMMODITY], table[C.COMMODITY_LABEL], strict=True)),
               order={c: i for i, c in enumerate(table[C.COMMODITY])})
     markets = dict(zip(table[C.COMMODITY], table[C.MARKET_LABEL], strict=True))
