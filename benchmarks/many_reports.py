@@ -51,13 +51,11 @@ gc.disable()  # as build_maps.paused_gc does for a build
 from trafficking_route_mapper.geodata.pipeline import load_atlas
 from trafficking_route_mapper.maps.outputs import write_outputs
 from trafficking_route_mapper.maps import agreement as page
-from trafficking_route_mapper.geodata.agreement import agreement_of
 paths = [Path(p) for p in json.loads(sys.argv[1])]
 atlas = load_atlas(paths, jobs=2)
 t1 = time.perf_counter()
-a = agreement_of(atlas)
+a = atlas.agreement  # computed here, once; the build below reuses it
 t2 = time.perf_counter()
-atlas.__dict__["agreement"] = a
 with __import__("tempfile").TemporaryDirectory() as tmp:
     t3 = time.perf_counter()
     page.write_agreement_csvs(atlas, Path(tmp)); page.write_agreement_page(atlas, Path(tmp))

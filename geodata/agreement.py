@@ -104,10 +104,6 @@ class Agreement:
     #: each report's edition label (its ``edition``, else its year, else ""), by source id
     editions: dict[str, str]
 
-    def link_index(self, link_ids: Iterable[str]) -> list[int]:
-        at = {lid: i for i, lid in enumerate(self.links[C.LINK_ID])}
-        return [at[lid] for lid in link_ids]
-
 
 def edition_label(edition: Any, year: Any) -> str:
     if isinstance(edition, str) and edition:
@@ -181,7 +177,9 @@ class _Commodities:
         return frozenset(c for c in self.market if self.match(commodity, c))
 
     def matching(self, commodity: str, among: Iterable[str]) -> list[str]:
-        return [c for c in among if self.match(commodity, c)]
+        """Those of ``among`` that match ``commodity``, in their order."""
+        same = self.matching_set(commodity)
+        return [c for c in among if c in same]
 
 
 def agreement_of(atlas: Atlas) -> Agreement:

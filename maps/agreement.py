@@ -53,13 +53,21 @@ def _rows(table: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
     return list(zip(*cells, strict=True)) if cells else []
 
 
+def agreement_links(atlas: Atlas) -> Any:
+    """The links as agreement.csv and the GeoPackage's agreement layer have them: the
+    columns of :data:`AGREEMENT_COLUMNS`, the list of conflict kinds as one flag per kind."""
+    links = atlas.agreement.links
+    table = links[[c for c in AGREEMENT_COLUMNS if c in links.columns]].copy()
+    for kind, flag in zip(CONFLICT_KINDS, FLAG_COLUMNS, strict=True):
+        table[flag] = [kind in kinds for kinds in links[C.LINK_CONFLICTS]]
+    return table
+
+
 def write_agreement_csvs(atlas: Atlas, folder: Path) -> list[Path]:
     """agreement.csv (one row per link), conflicts.csv and changes.csv (header only when
     there is nothing to list)."""
     ag = atlas.agreement
-    links = ag.links.copy()
-    for kind, flag in zip(CONFLICT_KINDS, FLAG_COLUMNS, strict=True):
-        links[flag] = [kind in kinds for kinds in links[C.LINK_CONFLICTS]]
+    links = agreement_links(atlas)
     outputs = {
         folder / AGREEMENT_CSV: _csv_bytes(AGREEMENT_COLUMNS, _rows(links, AGREEMENT_COLUMNS)),
         folder / CONFLICTS_CSV: _csv_bytes(C.CONFLICT_COLUMNS,

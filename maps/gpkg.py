@@ -182,32 +182,21 @@ AGREEMENT_LAYER = "agreement"
 
 
 def _agreement_layer(atlas: Atlas) -> Any:
+    """A row per link (:func:`maps.agreement.agreement_links`), its list columns as JSON text,
+    the line of the leg the link is drawn with."""
     import geopandas as gpd
 
-    from trafficking_route_mapper.maps.agreement import (
-        AGREEMENT_COLUMNS,
-        CONFLICT_KINDS,
-        FLAG_COLUMNS,
-    )
+    from trafficking_route_mapper.maps.agreement import agreement_links
+    from trafficking_route_mapper.maps.export import _leg_lines
 
-    ag = atlas.agreement
-    links = ag.links
-    columns: dict[str, list[Any]] = {}
-    for name in AGREEMENT_COLUMNS:
-        if name in FLAG_COLUMNS:
-            kind = CONFLICT_KINDS[FLAG_COLUMNS.index(name)]
-            columns[name] = [kind in kinds for kinds in links["conflicts"]]
-        else:
-            values = links[name].tolist()
-            columns[name] = [json_text(v) if isinstance(v, list) else v for v in values]
-    legs = atlas.leg_table
-    start = legs[C.LEG_COORD_START].to_numpy()
-    stop = legs[C.LEG_COORD_STOP].to_numpy()
-    lines = [export_parts(atlas.coords[start[k]:stop[k]])
-             if stop[k] - start[k] >= 2 else None for k in ag.link_legs.tolist()]
-    return gpd.GeoDataFrame(columns, columns=list(AGREEMENT_COLUMNS),
-                            geometry=gpd.GeoSeries(multilinestrings(lines), crs="EPSG:4326"),
-                            crs="EPSG:4326")
+    links = agreement_links(atlas)
+    for name in json_columns()[AGREEMENT_LAYER]:
+        links[name] = [json_text(v) for v in links[name]]
+    lines = _leg_lines(atlas)
+    return gpd.GeoDataFrame(
+        links, geometry=gpd.GeoSeries(multilinestrings(
+            [lines[k] for k in atlas.agreement.link_legs.tolist()]), crs="EPSG:4326"),
+        crs="EPSG:4326")
 
 
 def json_text(value: Any) -> str:
