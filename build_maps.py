@@ -6,6 +6,8 @@
     python build_maps.py --catalogue mine.yaml --out mymaps --offline
     python build_maps.py --check --catalogue mine.yaml --source-text report.txt
     python build_maps.py -j 1                # everything in one process (least memory)
+    python build_maps.py draft report.txt --reporting-country Belgium -o draft.yaml
+    python build_maps.py draft report.txt --reporting-country Belgium --compare finished.yaml
 
 Exit status: 0 success, 2 invalid input (every problem is listed), 1 unexpected failure.
 """
@@ -62,8 +64,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _draft_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build_maps.py draft",
+        description="Propose a catalogue from a report's text, for an analyst to review: every "
+                    "route marked as a draft with a confidence and the reason it was proposed, "
+                    "every evidence phrase verbatim with its offset. Writes the YAML and a "
+                    "review page beside it (draft.yaml and draft.html).",
+        epilog="Exit status: 0 success, 2 invalid input, 1 unexpected failure.",
+    )
+    parser.add_argument("text", type=Path, metavar="REPORT.txt", help="the report's text (UTF-8)")
+    parser.add_argument("--reporting-country", required=True, metavar="NAME",
+                        help="the country the report profiles (a gazetteer name)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="the draft catalogue to write (default: print it)")
+    parser.add_argument("--compare", action="append", type=Path, default=[], metavar="FILE",
+                        help="a finished catalogue of the same report: print recall and "
+                             "precision by leg, misses and extras (repeatable)")
+    parser.add_argument("--no-review", action="store_true",
+                        help="do not write the review page beside --output")
+    for flag, what in (("--source-id", "the source id (a slug)"), ("--title", "the report's title"),
+                       ("--publisher", "the report's publisher"), ("--edition", "its edition"),
+                       ("--url", "where it is published")):
+        parser.add_argument(flag, metavar="TEXT", help=f"{what}, for the source block")
+    parser.add_argument("--year", type=int, metavar="YYYY", help="its year, for the source block")
+    parser.add_argument("--quiet", "-q", action="store_true", help="only warnings and errors")
+    parser.add_argument("--debug", action="store_true",
+                        help="show a traceback on unexpected failures")
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    draft = bool(argv) and argv[0] == "draft"
+    args = _draft_parser().parse_args(argv[1:]) if draft else _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(levelname)s: %(message)s" if not args.debug else "%(levelname)s %(name)s: %(message)s",
@@ -72,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:  # pyogrio logs every layer it writes ("Created 44 records") at INFO
         logging.getLogger("pyogrio").setLevel(logging.WARNING)
     try:
+        if draft:
+            return _run_draft(args)
         with paused_gc():
             return _run(args)
     except KeyboardInterrupt:
@@ -163,6 +199,74 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INVALID
     log.info("built %d files in %s", len(written), args.out)
+    return EXIT_OK
+
+
+def _run_draft(args: argparse.Namespace) -> int:
+    """``draft``: the YAML and its review page, checked as ``--check`` would; or a comparison."""
+    import tempfile
+
+    import yaml
+
+    from trafficking_route_mapper.geodata.draft_catalogue import DraftSource, draft_catalogue
+    from trafficking_route_mapper.geodata.draft_compare import compare
+    from trafficking_route_mapper.geodata.draft_review import review_data
+    from trafficking_route_mapper.geodata.draft_text import builtin_lexicon
+    from trafficking_route_mapper.geodata.resolve import validate
+    from trafficking_route_mapper.maps.draft_page import render_review
+    from trafficking_route_mapper.maps.staging import write_file
+    from trafficking_route_mapper.routes.errors import (
+        CatalogueError,
+        SourceTextError,
+        UnknownPlaceError,
+    )
+    from trafficking_route_mapper.routes.evidence import SourceText
+
+    errors = []
+    texts = []
+    try:
+        texts = [SourceText.read(args.text)]
+    except SourceTextError as err:
+        errors.append(f"error: {err}")
+    lexicon = builtin_lexicon()
+    try:
+        lexicon.gazetteer.resolve(args.reporting_country)
+    except UnknownPlaceError as err:
+        errors.append(f"error: --reporting-country: {err}")
+    errors += [f"error: --compare {p}: no such file" for p in args.compare if not p.is_file()]
+    if args.output is not None and args.output.is_dir():
+        errors.append(f"error: --output {args.output}: is a folder; name a file (draft.yaml)")
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return EXIT_INVALID
+    source = DraftSource(args.reporting_country, args.source_id, args.title, args.publisher,
+                         args.edition, args.year, args.url)
+    yaml_text, proposals, reading = draft_catalogue(args.text, lexicon, source)
+    with tempfile.TemporaryDirectory() as tmp:  # the draft must pass --check unchanged
+        checked = Path(tmp) / (args.output.name if args.output else "draft.yaml")
+        checked.write_text(yaml_text, encoding="utf-8")
+        try:
+            drafted = validate([checked], texts)
+        except CatalogueError as err:  # a bug of this tool, not of the input
+            raise RuntimeError(f"the draft does not pass --check:\n{err}") from err
+    if args.output is not None:
+        write_file(args.output, yaml_text.encode("utf-8"))
+        log.info("wrote %s: %d proposed routes", args.output, len(proposals))
+        if not args.no_review:
+            head = yaml.safe_load(yaml_text)["source"]
+            page = args.output.with_suffix(".html")
+            write_file(page, render_review(review_data(reading, proposals, yaml_text, head,
+                                                       args.output.name)))
+            log.info("wrote %s, the review page", page)
+    elif not args.compare:
+        sys.stdout.write(yaml_text)
+    if args.compare:
+        try:
+            finished = validate(args.compare)
+        except CatalogueError as err:
+            print(f"error: invalid catalogue input (--compare)\n{err}", file=sys.stderr)
+            return EXIT_INVALID
+        print(compare(drafted, finished).report())
     return EXIT_OK
 
 

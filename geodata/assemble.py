@@ -147,7 +147,9 @@ def _add_statement(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
         t.routes.append((
             route_id, route.id, route.flow, commodity.id, commodity.label, commodity.market.id,
             commodity.market.label, commodity.category, route.label, path, reporting,
-            route.reporting_role, list(route.actors), route.note, cat.source.id,
+            route.reporting_role, list(route.actors), route.note,
+            route.draft.confidence if route.draft else None,
+            route.draft.reason if route.draft else None, cat.source.id,
             cat.source.title, cat.source.url, cat.source.note, cat.path.name))
         t.stages += [(route_id, *row) for row in stages]
         t.legs += [(route_id, *row) for row in legs]

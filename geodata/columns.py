@@ -24,6 +24,10 @@ REPORTING_COUNTRY = "reporting_country"  # ISO 3166 alpha-3 (or Natural Earth's 
 REPORTING_ROLE = "reporting_role"
 ACTORS = "actors"  # list of str
 NOTE = "note"
+#: a route proposed by ``build_maps.py draft`` and not yet reviewed: the drafter's confidence
+#: (0 to 1) and its reason; None for a route an analyst coded or accepted
+DRAFT_CONFIDENCE = "draft_confidence"
+DRAFT_REASON = "draft_reason"
 SOURCE_ID = "source_id"
 SOURCE_TITLE = "source_title"
 SOURCE_URL = "source_url"
@@ -33,8 +37,8 @@ GEOMETRY = "geometry"  # routes: MultiLineString of the drawn legs; legs: LineSt
 
 ROUTE_COLUMNS: tuple[str, ...] = (
     ROUTE_ID, STATEMENT_ID, FLOW_ID, COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, LABEL, PATH,
-    REPORTING_COUNTRY, REPORTING_ROLE, ACTORS, NOTE, SOURCE_ID, SOURCE_TITLE, SOURCE_URL,
-    SOURCE_NOTE, CATALOGUE,
+    REPORTING_COUNTRY, REPORTING_ROLE, ACTORS, NOTE, DRAFT_CONFIDENCE, DRAFT_REASON, SOURCE_ID,
+    SOURCE_TITLE, SOURCE_URL, SOURCE_NOTE, CATALOGUE,
 )
 
 # --- stages: one row per place of a stage of a route, in order --------------------------------------

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 #: Version of the exported schema (properties, CSV columns, GPKG layers). Bump the minor
 #: number when adding a property, the major one when renaming or removing one.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_VERSION_KEY = "schema_version"
 
 # route properties that hold lists of objects or strings
@@ -64,8 +64,9 @@ GEOJSON_PROPERTIES: tuple[str, ...] = (
     SCHEMA_VERSION_KEY, C.ROUTE_ID, C.STATEMENT_ID, C.FLOW_ID, C.COMMODITY, C.COMMODITY_LABEL, C.MARKET,
     C.MARKET_LABEL, C.CATEGORY, C.LABEL, C.PATH, ORIGIN_KIND, ORIGIN_ISO3, DESTINATION_KIND,
     DESTINATION_ISO3, STAGES, MODES, LEGS,
-    C.REPORTING_COUNTRY, C.REPORTING_ROLE, EVIDENCE, C.ACTORS, C.NOTE, C.SOURCE_ID,
-    C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE, C.REPORT_EDITION, C.REPORT_YEAR, C.CATALOGUE,
+    C.REPORTING_COUNTRY, C.REPORTING_ROLE, EVIDENCE, C.ACTORS, C.NOTE, C.DRAFT_CONFIDENCE,
+    C.DRAFT_REASON, C.SOURCE_ID, C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE, C.REPORT_EDITION,
+    C.REPORT_YEAR, C.CATALOGUE,
 )
 #: Properties that hold lists or objects: JSON text columns in the GeoPackage.
 NESTED_PROPERTIES: tuple[str, ...] = (ORIGIN_ISO3, DESTINATION_ISO3, STAGES, MODES, LEGS,

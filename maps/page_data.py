@@ -80,6 +80,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
     ends = np.round(coords, 2)
     r = {k: routes[k].tolist() for k in (C.ROUTE_ID, C.STATEMENT_ID, C.LABEL, C.PATH,
                                          C.REPORTING_ROLE, C.REPORTING_COUNTRY, C.ACTORS, C.NOTE,
+                                         C.DRAFT_CONFIDENCE, C.DRAFT_REASON,
                                          C.SOURCE_ID, C.SOURCE_TITLE, C.SOURCE_URL, C.SOURCE_NOTE,
                                          C.COMMODITY, C.COMMODITY_LABEL)}
     st = {k: atlas.stages[k].tolist() for k in atlas.stages.columns}
@@ -135,6 +136,8 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
             "evidence": [_evidence(ev, e, r[C.SOURCE_ID][i]) for e in atlas.evidence_rows(i)],
             "actors": list(r[C.ACTORS][i]),
             "note": r[C.NOTE][i],
+            "draft": (None if r[C.DRAFT_CONFIDENCE][i] is None else
+                      [float(r[C.DRAFT_CONFIDENCE][i]), r[C.DRAFT_REASON][i]]),
             "legnotes": [f"{lg[C.LEG_FROM][k]} → {lg[C.LEG_TO][k]}: {lg[C.LEG_NOTE][k]}"
                          for k in leg_rows if lg[C.LEG_NOTE][k]],
         }

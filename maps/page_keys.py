@@ -117,6 +117,7 @@ DETAILS: dict[str, str] = {
     "actors": "actors as the report names them",
     "note": "the route's note, or null",
     "legnotes": "'from → to: note' for legs with a note (how a sea leg was drawn)",
+    "draft": "[confidence, reason] of a route build_maps.py draft proposed, or null",
     "also": "the other commodities of the route's statement (one entry naming several: one "
             "evidence, a route per commodity); absent where it names one",
 }

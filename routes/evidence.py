@@ -35,7 +35,7 @@ from trafficking_route_mapper.routes.load import LoadedCatalogue
 from trafficking_route_mapper.routes.model import Evidence
 
 _QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"', "−": "-", "–": "-", "—": "-"}
-_HEADING = re.compile(r"^[A-Z][A-Z &,/'’-]{2,}$")
+HEADING = re.compile(r"^[A-Z][A-Z &,/'’-]{2,}$")  # a heading line, stripped
 #: Characters of context around an anchored phrase (the W3C model leaves the length open; a
 #: few words are enough to tell two occurrences apart).
 CONTEXT_CHARS = 32
@@ -190,7 +190,7 @@ class SourceText:
 
 def _heading_lines(text: str) -> Iterator[re.Match[str]]:
     for m in re.finditer(r"^[^\n]*$", text, re.M):
-        if _HEADING.match(m.group().strip()):
+        if HEADING.match(m.group().strip()):
             yield m
 
 

@@ -155,6 +155,15 @@ class Evidence(_Model):
     offset: Annotated[int, Field(ge=0)] | None = None
 
 
+class Draft(_Model):
+    """A route proposed by ``build_maps.py draft`` and not yet reviewed: how sure the drafter is
+    (0 to 1) and why it proposed the route (the cue words it read). The maps show a "draft"
+    badge on such a route; an analyst who accepts it deletes the field."""
+
+    confidence: Annotated[float, Field(ge=0, le=1)]
+    reason: Prose
+
+
 class Route(_Model):
     """A statement: one flow as one passage of the report states it (see the module docstring).
 
@@ -174,6 +183,7 @@ class Route(_Model):
     evidence: Annotated[list[Evidence], Field(min_length=1, max_length=MAX_ITEMS)]
     actors: Annotated[list[Line], Field(max_length=MAX_ITEMS)] = []
     note: Prose | None = None
+    draft: Draft | None = None
 
     @property
     def commodity_ids(self) -> tuple[str, ...]:

@@ -76,6 +76,12 @@
     if (report.note) box.appendChild(el("div", "trm-note", "On the source: " + report.note));
     if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));
     if (d.note) box.appendChild(el("div", "trm-note", d.note));
+    if (d.draft) {
+      var draft = el("div", "trm-draft");
+      draft.appendChild(el("span", "trm-draft-badge", "DRAFT " + Math.round(d.draft[0] * 100) + "%"));
+      draft.appendChild(document.createTextNode(" proposed from the text, not reviewed: " + d.draft[1]));
+      box.appendChild(draft);
+    }
     if (link !== null && link !== undefined) this.agreementContent(box, link);
     return box;
   };
