@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trafficking_route_mapper.geodata.draft_lexicon import WEAK_TERMS
+from trafficking_route_mapper.geodata.draft_lexicon import ARRIVALS, WEAK_TERMS
 from trafficking_route_mapper.geodata.draft_text import (
     CommodityMention,
     PlaceMention,
@@ -55,7 +55,7 @@ from trafficking_route_mapper.geodata.gazetteer import Place
 MIN_CONFIDENCE = 0.35
 BASE_CONFIDENCE = 0.9
 PENALTIES = {"inherited commodity": 0.15, "implied end": 0.1, "category word": 0.05,
-             "hedged": 0.15, "past": 0.35, "negated": 0.6, "reporting country not placed": 0.2}
+             "hedged": 0.15, "past": 0.5, "negated": 0.6, "reporting country not placed": 0.2}
 _MODES = {"road", "rail", "land", "sea", "air"}
 
 
@@ -263,7 +263,8 @@ def _chain(unit: Unit, reading: Reading, commodity_ids: list[str],
                 reasons.append(f"{rc.name}, the reporting country, as the implied source")
             penalties.append("implied end")
         elif kept and origins:
-            if rc_named or transit_word:
+            arrival = any(reading.words[i].lower in ARRIVALS for i in range(unit.first, unit.last + 1))
+            if rc_named or transit_word or arrival:
                 stages.append(Stage([rc]))
                 reasons.append(f"{rc.name}, the reporting country, as transit")
                 penalties.append("implied end")

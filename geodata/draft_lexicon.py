@@ -42,7 +42,8 @@ COMMODITY_TERMS: dict[str, tuple[str, ...]] = {
                      "live wildlife"),
     "wildlife-products": ("wildlife products", "wildlife", "fauna", "pangolin scales",
                           "pangolins", "rhino horn", "rhinoceros horn", "bushmeat",
-                          "shark fins", "abalone", "sea cucumbers", "animal parts", "skins"),
+                          "shark fins", "abalone", "sea cucumbers", "animal parts", "skins",
+                          "eels", "glass eels", "elvers", "turtle shells", "totoaba"),
     "diamonds": ("diamonds", "rough diamonds", "gemstones"),
     "gold": ("gold",),
     "fuel": ("oil", "crude oil", "oil products", "fuel"),
@@ -70,7 +71,6 @@ COMMODITY_TERMS: dict[str, tuple[str, ...]] = {
 #: smuggling" are smuggled migrants), or else the commodity the term itself stands for.
 WEAK_TERMS: dict[str, tuple[str, ...]] = {
     "victims": ("trafficked-persons", "smuggled-migrants"),
-    "migrants": ("smuggled-migrants", "trafficked-persons"),
     "weapons": ("firearms",), "arms": ("firearms",),
     "wildlife": ("wildlife-products", "ivory", "live-animals"),
     "fauna": ("wildlife-products", "ivory", "live-animals"),
@@ -83,7 +83,7 @@ WEAK_TERMS: dict[str, tuple[str, ...]] = {
 _ORIGIN_CUES = (
     "from", "originating in", "originating from", "originate in", "originates in",
     "originated in", "sourced in", "produced in", "grown in", "cultivated in", "manufactured in",
-    "made in", "harvested in", "poached in", "mined in", "source countries", "source country",
+    "made in", "harvested in", "poached in", "mined in", "caught in", "fished in", "source countries", "source country",
     "out of", "leave", "leaves", "leaving", "departs from", "depart from", "departing from",
 )
 _TRANSIT_CUES = (
@@ -102,7 +102,8 @@ _DESTINATION_CUES = (
     "for the markets of", "onward to", "onwards to", "reaching", "reach", "reaches",
     "arrive in", "arrives in", "arriving in", "towards", "toward", "for sale in",
     "for consumption in", "sold in", "supplies", "supply", "supplying", "markets of",
-    "for", "on its way to", "on their way to", "in transit to",
+    "for", "on its way to", "on their way to", "in transit to", "work in", "to work in",
+    "exploited in", "for exploitation in",
 )
 #: Phrases that name a place without a flow to, from or through it: the role of a following
 #: list is cleared ("proximity to Germany", "cooperation with France", "unlike Spain").
@@ -182,7 +183,12 @@ ACTOR_NOUNS = frozenset((
 ))
 #: Nouns after a demonym that make it a place: "African countries", "Balkan states".
 PLACE_HEADS = frozenset(("countries", "country", "states", "nations", "region", "regions",
-                         "territories", "coast", "continent"))
+                         "territories", "coast", "coastline", "continent", "ports", "port",
+                         "rivers", "waters", "airports", "soil", "territory"))
+#: Verbs of arriving: with no place after them they mean the reporting country ("cocaine from
+#: Brazil arrives by sea and is taken to Spain" passes through it).
+ARRIVALS = frozenset(("arrives", "arrive", "arriving", "arrived", "enters", "enter", "entering",
+                      "entered", "imported", "lands", "landed", "reaches", "reach"))
 #: Words before a place that keep a leg into an area containing its start: "other European
 #: countries", "elsewhere in Europe", "the rest of Europe".
 OTHER_WORDS = frozenset(("other", "elsewhere", "rest", "further", "across", "throughout",
