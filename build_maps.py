@@ -232,7 +232,10 @@ def _run_draft(args: argparse.Namespace) -> int:
     try:
         lexicon.gazetteer.resolve(args.reporting_country)
     except UnknownPlaceError as err:
-        errors.append(f"error: --reporting-country: {err}")
+        close = f"; did you mean {' or '.join(repr(x) for x in err.suggestions)}?" if (
+            err.suggestions) else ""
+        errors.append(f"error: --reporting-country {err.name!r}: expected a country or region "
+                      f"of the gazetteer{close}")
     errors += [f"error: --compare {p}: no such file" for p in args.compare if not p.is_file()]
     if args.output is not None and args.output.is_dir():
         errors.append(f"error: --output {args.output}: is a folder; name a file (draft.yaml)")
