@@ -142,20 +142,35 @@ def test_on_the_belgium_profile_recall_and_precision_meet_the_targets(tmp_path: 
     assert "extras by commodity" in out
 
 
-def test_the_test_texts_meet_the_targets_together(tmp_path: Path) -> None:
-    """Beyond Belgium: on the fictional test profiles of tests/fixtures/drafts, pooled over the
-    texts, the same targets as on the Belgium profile."""
+def _pooled(tmp_path: Path, pattern: str) -> tuple[float, float, int]:
+    """(recall, precision, finished legs) by commodity, pooled over the texts of ``pattern``."""
     hit_f = total_f = hit_d = total_d = 0
-    for k, cat in enumerate(sorted(DRAFT_FIXTURES.glob("*.yaml"))):
+    for k, cat in enumerate(sorted(DRAFT_FIXTURES.glob(pattern))):
         folder = tmp_path / str(k)
         folder.mkdir()
         _draft(folder, cat.with_suffix(".txt"), _country_of(cat.with_suffix(".txt")))
         strict = compare(validate([folder / "draft.yaml"]), validate([cat])).scores[0]
         hit_f, total_f = hit_f + strict.matched_finished, total_f + strict.finished
         hit_d, total_d = hit_d + strict.matched_draft, total_d + strict.draft
-    assert total_f >= 20
-    assert hit_f / total_f >= 0.85
-    assert hit_d / total_d >= 0.70
+    return hit_f / total_f, hit_d / total_d, total_f
+
+
+def test_the_test_texts_meet_the_targets_together(tmp_path: Path) -> None:
+    """Beyond Belgium: on the author's fictional test profiles (tests/fixtures/drafts/*-test),
+    pooled, the same targets as on the Belgium profile."""
+    recall, precision, legs = _pooled(tmp_path, "*-test.yaml")
+    assert legs >= 50
+    assert recall >= 0.85
+    assert precision >= 0.70
+
+
+def test_blind_texts_keep_the_figures_measured_on_them(tmp_path: Path) -> None:
+    """On the profiles written without the rules in view (*-blind), pooled: recall 68.2% and
+    precision 74.4% when they were added (README); a change to the rules may not lose ground."""
+    recall, precision, legs = _pooled(tmp_path, "*-blind.yaml")
+    assert legs >= 80
+    assert recall >= 0.68
+    assert precision >= 0.74
 
 
 def test_compare_counts_containment_and_lists_misses(tmp_path: Path) -> None:
