@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,7 +34,7 @@ from trafficking_route_mapper.geodata.draft_lexicon import (
     WEAK_TERMS,
 )
 from trafficking_route_mapper.geodata.gazetteer import Gazetteer, Place, normalize
-from trafficking_route_mapper.routes.evidence import HEADING, SourceText, heading_key
+from trafficking_route_mapper.routes.evidence import SourceText, heading_key, heading_lines
 
 Role = Literal["origin", "transit", "destination"]
 MarkerKind = Literal["cue", "mode", "hedge", "past", "negation", "transit-word"]
@@ -199,9 +199,8 @@ def read(source: SourceText, reporting: Place, lexicon: Lexicon) -> Reading:
     ``reporting``."""
     folded = source.folded
     words = words_of(folded)
-    starts = [w.start for w in words]
     lowered = [w.lower for w in words]
-    heading_spans = _heading_spans(source)
+    heading_spans, headings = _headings(source)
     skip = [any(lo <= w.start < hi for lo, hi in heading_spans) for w in words]
     places = _places(words, lowered, skip, folded, reporting, lexicon)
     commodities = _commodities(words, lowered, skip)
@@ -209,37 +208,34 @@ def read(source: SourceText, reporting: Place, lexicon: Lexicon) -> Reading:
     units = _units(source, words, skip)
     from trafficking_route_mapper.geodata.draft_roles import assign_roles  # it reads Units
 
+    firsts = [u.first for u in units]
     for mention in places:
-        _unit_at(units, starts, mention.word).places.append(mention)
+        _unit_at(units, firsts, mention.word).places.append(mention)
     for c in commodities:
-        _unit_at(units, starts, c.word).commodities.append(c)
+        _unit_at(units, firsts, c.word).commodities.append(c)
     for m in markers:
-        _unit_at(units, starts, m.word).markers.append(m)
+        _unit_at(units, firsts, m.word).markers.append(m)
     for unit in units:
         assign_roles(unit, words, lowered)
-    headings: dict[str, str] = {}
-    for line_match in re.finditer(r"^[^\n]*$", source.text, re.M):
-        line = line_match.group().strip()
-        if HEADING.match(line):
-            headings.setdefault(heading_key(line), line)
     return Reading(source, words, [u for u in units if u.first <= u.last], reporting, headings)
 
 
-def _heading_spans(source: SourceText) -> list[tuple[int, int]]:
-    """Folded ranges of the heading lines (not read for mentions)."""
-    out = []
-    for m in re.finditer(r"^[^\n]*$", source.text, re.M):
+def _headings(source: SourceText) -> tuple[list[tuple[int, int]], dict[str, str]]:
+    """The folded ranges of the heading lines (not read for mentions), and each heading's key
+    with the heading as printed."""
+    spans: list[tuple[int, int]] = []
+    headings: dict[str, str] = {}
+    for m in heading_lines(source.text):
         line = m.group().strip()
-        if line and HEADING.match(line):
-            lo = bisect.bisect_left(source.where, m.start())
-            hi = bisect.bisect_left(source.where, m.end())
-            out.append((lo, hi))
-    return out
+        spans.append((bisect.bisect_left(source.where, m.start()),
+                      bisect.bisect_left(source.where, m.end())))
+        headings.setdefault(heading_key(line), line)
+    return spans, headings
 
 
-def _unit_at(units: list[Unit], starts: list[int], word: int) -> Unit:
-    k = bisect.bisect_right([u.first for u in units], word) - 1
-    return units[max(k, 0)]
+def _unit_at(units: list[Unit], firsts: list[int], word: int) -> Unit:
+    """The unit a word stands in (``firsts``: each unit's first word)."""
+    return units[max(bisect.bisect_right(firsts, word) - 1, 0)]
 
 
 def _places(words: list[Word], lowered: list[str], skip: list[bool], folded: str,
@@ -321,35 +317,35 @@ def _port_of(mention: PlaceMention, words: list[Word], lowered: list[str], gaz: 
     return mention.place
 
 
-def _commodities(words: list[Word], lowered: list[str], skip: list[bool]) -> list[CommodityMention]:
-    out = []
+def _scan(lowered: Sequence[str], skip: Sequence[bool], phrases: dict[str, list[tuple[str, ...]]]
+          ) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """(first word, last word, phrase) of each phrase of ``phrases`` in the text, longest first
+    at each word, never overlapping, outside the skipped words."""
     i = 0
-    while i < len(words):
-        parts = None if skip[i] else _match_at(lowered, i, _COMMODITY_PHRASES)
+    while i < len(lowered):
+        parts = None if skip[i] else _match_at(lowered, i, phrases)
         if parts is None:
             i += 1
             continue
+        yield i, i + len(parts) - 1, parts
+        i += len(parts)
+
+
+def _commodities(words: list[Word], lowered: list[str], skip: list[bool]) -> list[CommodityMention]:
+    out = []
+    for i, j, parts in _scan(lowered, skip, _COMMODITY_PHRASES):
         term = " ".join(parts)
-        j = i + len(parts) - 1
         out.append(CommodityMention(words[i].start, words[j].end, i, _TERM_COMMODITY[parts], term,
                                     term in WEAK_TERMS))
-        i = j + 1
     return out
 
 
 def _markers(words: list[Word], lowered: list[str], skip: list[bool]) -> list[Marker]:
     out = []
     for kind, table, phrases in _MARKER_PHRASES:
-        i = 0
-        while i < len(words):
-            parts = None if skip[i] else _match_at(lowered, i, phrases)
-            if parts is None:
-                i += 1
-                continue
-            j = i + len(parts) - 1
+        for i, j, parts in _scan(lowered, skip, phrases):
             text = " ".join(parts)
             out.append(Marker(words[i].start, words[j].end, i, j, kind, table[text], text))
-            i = j + 1
     out.sort(key=lambda m: (m.word, -m.last))
     return out
 
@@ -358,7 +354,9 @@ def _units(source: SourceText, words: list[Word], skip: list[bool]) -> list[Unit
     """Sentences, cut again at ``;`` and at ``, but``; never across a paragraph or section."""
     paragraph_starts = [bisect.bisect_left(source.where, m.end())
                         for m in re.finditer(r"\n[ \t]*\n", source.text)]
-    section_of = [(s.start, s.key) for s in source.sections]
+    section_starts = [s.start for s in source.sections]
+    paragraph = [bisect.bisect_right(paragraph_starts, w.start) for w in words]
+    section = [bisect.bisect_right(section_starts, w.start) - 1 for w in words]
     units: list[Unit] = []
     first = 0
 
@@ -367,33 +365,18 @@ def _units(source: SourceText, words: list[Word], skip: list[bool]) -> list[Unit
         while first <= last and skip[first]:
             first += 1
         if first <= last:
-            w = words[first]
-            k = bisect.bisect_right([s for s, _ in section_of], w.start) - 1
-            units.append(Unit(w.start, words[last].end, first, last,
-                              bisect.bisect_right(paragraph_starts, w.start),
-                              section_of[k][1] if k >= 0 else None))
+            k = section[first]
+            units.append(Unit(words[first].start, words[last].end, first, last, paragraph[first],
+                              source.sections[k].key if k >= 0 else None))
         first = last + 1
 
     for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if nxt is None:
+        if i + 1 == len(words):
             close(i)
             break
-        if skip[i + 1] != skip[i] or _breaks(source, w, nxt, paragraph_starts,
-                                                           section_of):
-            close(i)
-            continue
-        if (w.text in ".?!" and (nxt.text[0].isupper() or not nxt.is_word) and not (
-                i > 0 and words[i - 1].lower in ABBREVIATIONS)) or w.text == ";" or (w.text == "," and nxt.lower == "but"):
+        nxt = words[i + 1]
+        if (skip[i + 1] != skip[i] or paragraph[i + 1] != paragraph[i]
+                or section[i + 1] != section[i]) or (w.text in ".?!" and (nxt.text[0].isupper() or not nxt.is_word)
+              and not (i > 0 and words[i - 1].lower in ABBREVIATIONS)) or w.text == ";" or (w.text == "," and nxt.lower == "but"):
             close(i)
     return units
-
-
-def _breaks(source: SourceText, w: Word, nxt: Word, paragraph_starts: list[int],
-            section_of: list[tuple[int, str]]) -> bool:
-    """Whether a paragraph or section boundary lies between two words."""
-    p = bisect.bisect_right(paragraph_starts, w.start) != bisect.bisect_right(paragraph_starts,
-                                                                             nxt.start)
-    s = bisect.bisect_right([s for s, _ in section_of], w.start) != bisect.bisect_right(
-        [s for s, _ in section_of], nxt.start)
-    return p or s

@@ -123,7 +123,7 @@ class SourceText:
         folded, where = fold(text)
         sections = []
         heads = [(m.start(), m.end(), heading_key(m.group().strip()))
-                 for m in _heading_lines(text)]
+                 for m in heading_lines(text)]
         for k, (_, end, key) in enumerate(heads):
             body_end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
             sections.append(Section(key, _folded_at(where, end), _folded_at(where, body_end)))
@@ -188,7 +188,8 @@ class SourceText:
         return start, end
 
 
-def _heading_lines(text: str) -> Iterator[re.Match[str]]:
+def heading_lines(text: str) -> Iterator[re.Match[str]]:
+    """The report's heading lines (see the module docstring), as matches over ``text``."""
     for m in re.finditer(r"^[^\n]*$", text, re.M):
         if HEADING.match(m.group().strip()):
             yield m
