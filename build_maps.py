@@ -206,8 +206,6 @@ def _run_draft(args: argparse.Namespace) -> int:
     """``draft``: the YAML and its review page, checked as ``--check`` would; or a comparison."""
     import tempfile
 
-    import yaml
-
     from trafficking_route_mapper.geodata.draft_catalogue import DraftSource, draft_catalogue
     from trafficking_route_mapper.geodata.draft_compare import compare
     from trafficking_route_mapper.geodata.draft_review import review_data
@@ -244,25 +242,23 @@ def _run_draft(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     source = DraftSource(args.reporting_country, args.source_id, args.title, args.publisher,
                          args.edition, args.year, args.url)
-    yaml_text, proposals, reading = draft_catalogue(args.text, lexicon, source)
+    draft = draft_catalogue(texts[0], args.text.name, lexicon, source)
     with tempfile.TemporaryDirectory() as tmp:  # the draft must pass --check unchanged
         checked = Path(tmp) / (args.output.name if args.output else "draft.yaml")
-        checked.write_text(yaml_text, encoding="utf-8")
+        checked.write_text(draft.yaml, encoding="utf-8")
         try:
             drafted = validate([checked], texts)
         except CatalogueError as err:  # a bug of this tool, not of the input
             raise RuntimeError(f"the draft does not pass --check:\n{err}") from err
     if args.output is not None:
-        write_file(args.output, yaml_text.encode("utf-8"))
-        log.info("wrote %s: %d proposed routes", args.output, len(proposals))
+        write_file(args.output, draft.yaml.encode("utf-8"))
+        log.info("wrote %s: %d proposed routes", args.output, len(draft.proposals))
         if not args.no_review:
-            head = yaml.safe_load(yaml_text)["source"]
             page = args.output.with_suffix(".html")
-            write_file(page, render_review(review_data(reading, proposals, yaml_text, head,
-                                                       args.output.name)))
+            write_file(page, render_review(review_data(draft, args.output.name)))
             log.info("wrote %s, the review page", page)
     elif not args.compare:
-        sys.stdout.write(yaml_text)
+        sys.stdout.write(draft.yaml)
     if args.compare:
         try:
             finished = validate(args.compare)

@@ -7,10 +7,8 @@ summary is :data:`SUMMARY_PLACEHOLDER`, marked as a placeholder for the analyst.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -97,23 +95,32 @@ def _trim(words: Sequence[Any], a: int, b: int) -> int:
 
 # --- the catalogue -----------------------------------------------------------------------------
 
-def draft_catalogue(text_path: Path, lexicon: Lexicon, source: DraftSource) -> tuple[str, list[Proposal], Reading]:
-    """The draft catalogue's YAML text, its proposals and the reading they came from."""
-    raw = text_path.read_bytes()
-    text = SourceText.read(text_path)
+@dataclass(frozen=True)
+class Draft:
+    """A drafted catalogue: its data, the same as YAML text, and what it was drafted from."""
+
+    data: dict[str, Any]  # {"source": ..., "routes": [...]}
+    yaml: str
+    proposals: list[Proposal]
+    reading: Reading
+
+
+def draft_catalogue(text: SourceText, name: str, lexicon: Lexicon, source: DraftSource) -> Draft:
+    """The draft catalogue of ``text`` (read from the file ``name``)."""
     reporting = lexicon.gazetteer.resolve(source.reporting_country)
     reading = read(text, reporting, lexicon)
     proposals = propose(reading)
-    head = _source_block(source, text_path, hashlib.sha256(raw).hexdigest(), reporting)
+    head = _source_block(source, name, text.sha256, reporting)
     routes = [_route(p, reading, k, reporting) for k, p in enumerate(proposals)]
-    return dump({"source": head, "routes": routes}), proposals, reading
+    data = {"source": head, "routes": routes}
+    return Draft(data, dump(data), proposals, reading)
 
 
-def _source_block(source: DraftSource, path: Path, sha256: str, reporting: Place) -> dict[str, Any]:
+def _source_block(source: DraftSource, name: str, sha256: str, reporting: Place) -> dict[str, Any]:
     block: dict[str, Any] = {
         "id": source.id or f"draft-{slug(reporting.name)}" + (
             f"-{slug(source.edition)}" if source.edition else ""),
-        "title": source.title or f"Draft catalogue of {path.name}",
+        "title": source.title or f"Draft catalogue of {name}",
         "publisher": source.publisher or "not stated (set by the analyst)",
     }
     for key in ("edition", "year", "url"):
@@ -122,7 +129,7 @@ def _source_block(source: DraftSource, path: Path, sha256: str, reporting: Place
             block[key] = value
     block["sha256"] = sha256
     block["reporting_country"] = reporting.name
-    block["note"] = (f"Drafted by build_maps.py draft from {path.name}: every route is a "
+    block["note"] = (f"Drafted by build_maps.py draft from {name}: every route is a "
                      "proposal (see its draft: field) to be accepted, fixed or rejected by an "
                      "analyst, and every summary is a placeholder.")
     return block

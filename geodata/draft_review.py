@@ -7,17 +7,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from trafficking_route_mapper.geodata.draft import Proposal
-from trafficking_route_mapper.geodata.draft_catalogue import dump
-from trafficking_route_mapper.geodata.draft_text import Reading
+from trafficking_route_mapper.geodata.draft_catalogue import Draft, dump
 
 
-def review_data(reading: Reading, proposals: list[Proposal], yaml_text: str,
-                head: dict[str, Any], yaml_name: str) -> dict[str, Any]:
+def review_data(draft: Draft, yaml_name: str) -> dict[str, Any]:
     """What the review page shows: the text cut into marked pieces, and the proposals."""
-    import yaml
-
-    routes = yaml.safe_load(yaml_text)["routes"]
+    reading, proposals, routes = draft.reading, draft.proposals, draft.data["routes"]
     text = reading.source.text
     where = reading.source.where
     marks: list[tuple[int, int, str]] = []  # text offsets [start, end), kind
@@ -58,6 +53,6 @@ def review_data(reading: Reading, proposals: list[Proposal], yaml_text: str,
             "index": k,
         })
     return {"title": f"Review the draft {yaml_name}", "file": yaml_name,
-            "head": dump({"source": head}), "pieces": pieces, "routes": out_routes}
+            "head": dump({"source": draft.data["source"]}), "pieces": pieces, "routes": out_routes}
 
 
