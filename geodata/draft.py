@@ -119,8 +119,7 @@ def _segments(unit: Unit, reading: Reading, previous: dict[int, list[str]],
     """(commodities, places, inherited, weak) for each commodity run of the unit and the places
     after it; a unit with no commodity term takes the paragraph's last."""
     places = [m for m in unit.places if not m.gloss]
-    cued = [m for m in places if m.role is not None and m.place.key != reading.reporting.key
-            and not inside(m.place, reading.reporting)]
+    cued = [m for m in places if m.role is not None and not inside(m.place, reading.reporting)]
     resolved: list[tuple[CommodityMention, str]] = []
     for c in unit.commodities:
         cid = c.commodity

@@ -157,14 +157,12 @@ def _route(p: Proposal, reading: Reading, k: int, reporting: Place) -> dict[str,
 
 
 def _reporting_role(stages: Sequence[Stage], rc: Place) -> str:
+    """Where the reporting country (or a place in it) stands on the route: at the end, the
+    destination; at the start, the source; elsewhere, or nowhere, transit."""
     at = [k for k, s in enumerate(stages) if any(inside(p, rc) for p in s.places)]
-    if not at:
-        return "transit"
-    if at[0] == 0 and len(at) == 1 and any(s.places for s in stages[1:]):
-        return "source"
-    if at[-1] == len(stages) - 1 or (all(s.unstated for s in stages[at[-1] + 1:]) and at[0] > 0):
-        return "destination" if at[-1] == len(stages) - 1 else "transit"
-    return "source" if at[0] == 0 else "transit"
+    if at and at[-1] == len(stages) - 1:
+        return "destination"
+    return "source" if at and at[0] == 0 else "transit"
 
 
 def _stage(s: Stage) -> dict[str, Any]:
