@@ -214,11 +214,10 @@ _GRID_JS = """
 
 
 def cdn_handler(leaflet_dir: Path) -> Callable[[Any], None]:
-    """A Playwright route handler: the CDN's Leaflet from xstatic, blank tiles, local files as
-    they are, anything else aborted (no network). The browser tests use it too."""
+    """A Playwright route handler: blank tiles, local files as they are, anything else aborted
+    (no network). Pages inline Leaflet, so ``leaflet_dir`` is no longer read; it stays for
+    callers. The browser tests use it too."""
     import base64
-
-    from trafficking_route_mapper.maps import layer
 
     blank = base64.b64decode(BLANK_PNG_B64)
 
@@ -226,10 +225,6 @@ def cdn_handler(leaflet_dir: Path) -> Callable[[Any], None]:
         url = route.request.url
         if url.startswith("file:"):
             route.continue_()
-        elif url == layer.LEAFLET_JS_URL:
-            route.fulfill(path=str(leaflet_dir / "leaflet.js"), content_type="application/javascript")
-        elif url == layer.LEAFLET_CSS_URL:
-            route.fulfill(path=str(leaflet_dir / "leaflet.css"), content_type="text/css")
         elif "basemaps.cartocdn.com" in url:
             route.fulfill(body=blank, content_type="image/png")
         else:

@@ -35,8 +35,6 @@ from trafficking_route_mapper.geodata.atlas import Atlas
 
 #: The page script, in the order its files are inlined (see assets/base.js).
 SCRIPTS = ("base.js", "draw.js", "hit.js", "popup.js", "links.js", "panels.js", "init.js")
-LEAFLET_JS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-LEAFLET_CSS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 #: CARTO "Positron" (light), named by URL so folium/xyzservices do not ask for an API key.
 TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 TILES_ATTRIBUTION = (
@@ -164,13 +162,16 @@ def tile_provider() -> Any:
 
 
 def base_folium_map(offline: bool) -> Any:
-    """The folium map every page starts from: Leaflet from its CDN (or nothing to fetch, with
-    Leaflet inlined by the caller when ``offline``) and, online, CARTO's light tiles."""
+    """The folium map every page starts from: nothing to fetch from a CDN (the caller inlines
+    Leaflet, :func:`leaflet_inline`, so a page works where a CDN is unreachable) and, online,
+    CARTO's light tiles as the only request, over the embedded country layer that shows
+    wherever a tile fails."""
     import folium
 
     class RouteMap(folium.Map):
-        default_js = [] if offline else [("leaflet", LEAFLET_JS_URL)]
-        default_css = [] if offline else [("leaflet_css", LEAFLET_CSS_URL)]
+        # folium reads these per instance: empty, the page fetches nothing from a CDN
+        default_js = []  # noqa: RUF012
+        default_css = []  # noqa: RUF012
 
     fmap = RouteMap(location=[30, 10], zoom_start=3, tiles=None, control_scale=True,
                     world_copy_jump=False, min_zoom=2, max_zoom=10)
@@ -182,14 +183,12 @@ def base_folium_map(offline: bool) -> Any:
 
 def route_map(atlas: Atlas, *, offline: bool = False, title: str | None = None) -> Any:
     """A ``folium.Map`` of ``atlas``'s routes: shows inline in Jupyter, saves with ``.save()``,
-    and takes further folium layers. ``offline`` inlines Leaflet and draws an embedded country
-    layer instead of web tiles."""
+    and takes further folium layers. Leaflet is inlined and an embedded country layer drawn;
+    online, web tiles cover it (``offline``: no tiles, no request at all)."""
     from trafficking_route_mapper.maps.pages import atlas_page_data
 
     fmap = base_folium_map(offline)
-    data = atlas_page_data(atlas, title=title, offline=offline)
-    header = [f"<title>{html.escape(data['title'])}</title>"]
-    if offline:
-        header += leaflet_inline()
+    data = atlas_page_data(atlas, title=title)
+    header = [f"<title>{html.escape(data['title'])}</title>", *leaflet_inline()]
     RouteLayer(data=data, header=tuple(header)).add_to(fmap)
     return fmap

@@ -268,7 +268,7 @@ def within_areas(atlas: Atlas) -> set[str]:
 
 def base_map(atlas: Atlas) -> dict[str, Any]:
     """Every country's outline but Antarctica's (a white band at the bottom of every Mercator
-    map), for offline pages."""
+    map): the base map of offline pages, and beneath the tiles of online ones."""
     shapes = atlas.country_shapes
     features = [area_feature(name, geom) for code, name, geom in zip(
         shapes[C.COUNTRY_CODE], shapes[C.COUNTRY_NAME], shapes.geometry, strict=True)

@@ -44,11 +44,10 @@ def _title(atlas: Atlas) -> str:
     return "Trafficking routes: " + "; ".join(sorted(set(atlas.route_table[C.SOURCE_TITLE])))
 
 
-def atlas_page_data(atlas: Atlas, *, title: str | None = None,
-                    offline: bool = False) -> dict[str, Any]:
+def atlas_page_data(atlas: Atlas, *, title: str | None = None) -> dict[str, Any]:
     """The page data of every route of ``atlas`` (for one page: :mod:`maps.layer`)."""
     return page_data(atlas, prepare(atlas), atlas.places, title or _title(atlas),
-                     base=base_map(atlas) if offline else None)
+                     base=base_map(atlas))
 
 
 def _fix_ids(root: Any) -> None:
@@ -67,7 +66,7 @@ def _fix_ids(root: Any) -> None:
 
 def render_page(atlas: Atlas, title: str | None = None, offline: bool = False) -> str:
     """One map page of every route of ``atlas``, as HTML text."""
-    data = atlas_page_data(atlas, title=title, offline=offline)
+    data = atlas_page_data(atlas, title=title)
     return _render(data, offline).decode("utf-8")
 
 
@@ -105,9 +104,7 @@ def _skeleton(offline: bool) -> tuple[bytes, bytes]:
     from trafficking_route_mapper.maps.layer import RouteLayer, base_folium_map, leaflet_inline
 
     fmap = base_folium_map(offline)
-    header = [_TITLE_SLOT.decode()]
-    if offline:
-        header += leaflet_inline()
+    header = [_TITLE_SLOT.decode(), *leaflet_inline()]
     RouteLayer(data=_DATA_SLOT, header=tuple(header)).add_to(fmap)
     root = fmap.get_root()
     _fix_ids(root)
@@ -147,7 +144,7 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
     @functools.cache
     def shared() -> tuple[list[PageRoute], dict[str, dict[str, Any]], dict[str, Any] | None]:
         return (prepare(atlas, thin), region_features(places, within_areas(atlas)),
-                base_map(atlas) if offline else None)
+                base_map(atlas))
 
     def overview() -> list[Path]:
         from trafficking_route_mapper.maps.agreement import write_agreement_page

@@ -21,7 +21,7 @@ from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.assemble import build_atlas
 from trafficking_route_mapper.geodata.atlas import Atlas
 from trafficking_route_mapper.geodata.resolve import validate
-from trafficking_route_mapper.maps import layer, pages
+from trafficking_route_mapper.maps import pages
 from trafficking_route_mapper.routes.model import MAX_NAME
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,15 @@ def browser() -> Iterator[Any]:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+
+def _pixels(png: bytes) -> Any:
+    """A screenshot as an array of rows of RGBA bytes."""
+    import io
+
+    from matplotlib import image
+
+    return (image.imread(io.BytesIO(png), format="png") * 255).round().astype("uint8")
 
 
 class Page:
@@ -137,17 +146,51 @@ def test_offline_page_makes_no_request_and_logs_no_error(browser: Any, built: di
     page.page.screenshot(path=str(artifacts / "overview-offline.png"))
 
 
-def test_online_page_loads_leaflet_from_cdn_and_tiles(browser: Any, built: dict[str, Path],
-                                                      artifacts: Path) -> None:
+def test_online_page_inlines_leaflet_and_asks_only_for_tiles(browser: Any, built: dict[str, Path],
+                                                             artifacts: Path) -> None:
     page = Page(browser, built["online"], offline=False)
     page.page.wait_for_timeout(300)
     assert page.errors == []
-    assert layer.LEAFLET_JS_URL in page.requests
     assert any("basemaps.cartocdn.com" in u for u in page.requests)
-    others = [u for u in page.requests if u not in (layer.LEAFLET_JS_URL, layer.LEAFLET_CSS_URL)
-              and "basemaps.cartocdn.com" not in u]
-    assert others == []
+    assert [u for u in page.requests if "basemaps.cartocdn.com" not in u] == []
     page.page.screenshot(path=str(artifacts / "overview.png"))
+
+
+def test_online_page_whose_tiles_fail_still_shows_the_countries(browser: Any,
+                                                                built: dict[str, Path]) -> None:
+    """A laptop offline or a network blocking the tile server: the page has Leaflet inlined,
+    and the embedded country layer beneath the tiles shows where they fail."""
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    tab = context.new_page()
+    asked: list[str] = []
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+
+    def refuse(route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            asked.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", refuse)
+    tab.goto(built["online"].resolve().as_uri())
+    tab.wait_for_selector("html[data-trm-ready]", timeout=15000)
+    tab.wait_for_timeout(300)
+    # land (the country layer's fill) and sea (the page's background) where no route runs:
+    # central Russia and the South Atlantic, with the controls out of the way
+    tab.add_style_tag(content=".leaflet-control-container { display: none; }")
+    points = tab.evaluate("""() => [[62, 95], [-35, -20]].map(([lat, lon]) => {
+        const p = window.trmApp.map.latLngToContainerPoint([lat, lon]);
+        return [Math.round(p.x), Math.round(p.y)];
+    })""")
+    shot = _pixels(tab.screenshot())
+    colours = [tuple(int(v) for v in shot[y, x, :3]) for x, y in points]
+    context.close()
+    assert errors == []
+    assert asked
+    assert all("basemaps.cartocdn.com" in u for u in asked)
+    assert colours == [(0xF4, 0xF2, 0xEE), (0xDF, 0xE9, 0xF0)]  # land, sea (routes.css)
 
 
 def test_layer_control_lists_every_commodity_grouped_by_category(

@@ -10,8 +10,18 @@
 
   function init(map, data) {
     if (data.base) {
+      // the embedded country layer: the base map of an offline page; online, it lies beneath
+      // the tiles (which cover it once loaded), so a page whose tiles fail still has one
+      var tiled = false;
+      map.eachLayer(function (l) { if (l instanceof L.TileLayer) tiled = true; });
+      var pane = "overlayPane";
+      if (tiled) {
+        pane = "trmBase";
+        map.createPane(pane);
+        map.getPane(pane).style.zIndex = 150; // below the tile pane (200)
+      }
       L.geoJSON(data.base, {
-        interactive: false,
+        interactive: false, pane: pane,
         style: function () { return { color: "#b9b9b9", weight: 0.6, fillColor: "#f4f2ee", fillOpacity: 1 }; }
       }).addTo(map);
     }
