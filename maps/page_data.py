@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,9 @@ class PageRoute:
     places: list[str]  # place keys of the route's stages
     report: str  # the source report's id
     sea: bool = False  # a drawn leg follows the shipping lanes
+    #: per drawn leg: whether it runs against its bundle's canonical order (from the second
+    #: end to the first), so that its lane is on the same side of the line as the others'
+    against: list[bool] = field(default_factory=list)
 
 
 def thinning(routes: int) -> int:
@@ -98,7 +101,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
     for i in range(len(routes)):
         stage_rows = range(stage_at[i], stage_at[i + 1])
         leg_rows = range(leg_at[i], leg_at[i + 1])
-        legs, bundles, drawn_rows, links = [], [], [], []
+        legs, bundles, drawn_rows, links, against = [], [], [], [], []
         for k in leg_rows:
             if not lg[C.LEG_DRAWN][k]:
                 continue
@@ -110,6 +113,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
             a = (float(ends[lo, 0]), float(ends[lo, 1]))
             b = (float(ends[hi - 1, 0]), float(ends[hi - 1, 1]))
             bundles.append((a, b) if a <= b else (b, a))
+            against.append(b < a)
         kinds = [st[C.STAGE_KIND][s] for s in stage_rows]
         keys = [st[C.STAGE_PLACE][s] for s in stage_rows]
         placed = [key for key in keys if key is not None]
@@ -146,7 +150,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         entry["d"] = details
         sea = any(lg[C.LEG_ROUTING][k] == "sea-lanes" for k in drawn_rows)
         prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, links, placed,
-                                  r[C.SOURCE_ID][i], sea))
+                                  r[C.SOURCE_ID][i], sea, against))
     return prepared
 
 
@@ -216,7 +220,9 @@ def _centred(groups: Iterable[list[tuple[str, Any]]]) -> Iterator[tuple[Any, flo
 def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
     """Side-by-side lane of every drawn leg that shares its two ends with legs of other links,
     centred on the true line (:func:`_centred`): one lane per link (its routes' legs are drawn
-    once, on the same lane), ordered by the first route id on it."""
+    once, on the same lane), ordered by the first route id on it. Links in opposite directions
+    between the same two ends share the bundle too; the page offsets a leg to the left of its
+    own direction, so a leg running against the bundle's order takes the opposite offset."""
     members: dict[Bundle, dict[int, list[tuple[int, int]]]] = defaultdict(dict)
     first: dict[int, str] = {}
     for r, route in enumerate(routes):
@@ -228,7 +234,8 @@ def lanes(routes: Sequence[PageRoute]) -> list[list[float]]:
               for by_link in members.values() if len(by_link) > 1)
     for legs, offset in _centred(groups):
         for r, k in legs:
-            out[r][k] = offset
+            against = routes[r].against
+            out[r][k] = -offset if against and against[k] else offset
     return out
 
 

@@ -54,25 +54,60 @@
     ctx.closePath();
   }
 
-  /* An arrowhead halfway along a leg, so direction reads even where a hub marker covers the end. */
-  function midArrow(ctx, pts, size) {
-    var n = pts.length / 2, total = 0, i;
-    if (n < 2) return;
-    for (i = 1; i < n; i++) total += Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
-    if (total < size * 12) return; // too short on screen: the end arrow is enough
-    var half = total / 2, run = 0;
-    for (i = 1; i < n; i++) {
-      var dx = pts[2 * i] - pts[2 * i - 2], dy = pts[2 * i + 1] - pts[2 * i - 1];
-      var len = Math.hypot(dx, dy);
-      if (run + len >= half && len > 0) {
-        var t = (half - run) / len, x = pts[2 * i - 2] + dx * t, y = pts[2 * i - 1] + dy * t;
-        arrowHead(ctx, [x - dx / len * size * 3, y - dy / len * size * 3, x + dx / len * size, y + dy / len * size], size);
-        return;
+  /* Screen distance between arrowheads along a leg, and the set-back of the end arrow from
+   * the leg's end (so the end's hub, ring or label does not cover it). */
+  var ARROW_SPACING = 170;
+  TRM.ARROW_SETBACK = 10;
+
+  /* The point and unit direction at distance `at` along a polyline, or null past its end. */
+  function along(pts, at) {
+    var run = 0;
+    for (var i = 2; i < pts.length; i += 2) {
+      var dx = pts[i] - pts[i - 2], dy = pts[i + 1] - pts[i - 1], len = Math.hypot(dx, dy);
+      if (len > 0 && run + len >= at) {
+        var t = (at - run) / len;
+        return [pts[i - 2] + dx * t, pts[i - 1] + dy * t, dx / len, dy / len];
       }
       run += len;
     }
+    return null;
   }
 
+  function pathLength(pts) {
+    var total = 0;
+    for (var i = 2; i < pts.length; i += 2) total += Math.hypot(pts[i] - pts[i - 2], pts[i + 1] - pts[i - 1]);
+    return total;
+  }
+
+  function arrowAt(ctx, a, size) {
+    arrowHead(ctx, [a[0] - a[2] * size * 3, a[1] - a[3] * size * 3, a[0], a[1]], size);
+  }
+
+  /* Arrowheads along a leg: one every ARROW_SPACING px, the first at a phase of its own
+   * (`phase` in 0..1), so that legs bundled side by side do not stack their arrows in one
+   * cluster; the last one set back from the end. Returns the arrows' [x, y, dx, dy, end]
+   * (end: 1 for the end arrow). */
+  function legArrows(ctx, pts, size, phase) {
+    var total = pathLength(pts), out = [], a;
+    if (total < size * 4) return out;
+    var end = total - TRM.ARROW_SETBACK;
+    a = along(pts, Math.max(end, size * 2));
+    if (a) { arrowAt(ctx, a, size); out.push(a.concat(1)); }
+    var room = end - size * 6; // mid arrows stay clear of the end arrow
+    if (room > size * 6) {
+      var step = Math.min(ARROW_SPACING, room);
+      for (var at = step * (0.35 + 0.5 * phase); at < room; at += ARROW_SPACING) {
+        a = along(pts, at);
+        if (a) { arrowAt(ctx, a, size); out.push(a.concat(0)); }
+      }
+    }
+    return out;
+  }
+
+  /* A leg's phase for its arrows, from its lane: legs side by side in a bundle get their arrows
+   * a quarter of the spacing apart along the line instead of abreast; a leg's arrows stay
+   * put as the map moves. */
+  function phaseOf(leg) { return (((0.5 + leg.o * 0.27) % 1) + 1) % 1; }
 
   /* Radius in CSS px of the mark of a flow inside one area, for lines of the given width. */
   TRM.markRadius = function (width) { return width + 5; };
@@ -89,10 +124,11 @@
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "trm-canvas leaflet-zoom-hide");
       this._canvas.setAttribute("data-commodity", this._app.model.commodities[this._c].id);
-      this._canvas.setAttribute("data-order", String(this._c));
-      // in commodity order whatever the order of ticking: a layer ticked again goes back to
-      // its place in the stack, not on top
-      var pane = map.getPane(this._app.paneName), c = this._c, before = null;
+      // stacked by the layers' size (the layer with the most line at the bottom, so a small
+      // layer is not buried under a big one), whatever the order of ticking: a layer ticked
+      // again goes back to its place in the stack, not on top
+      var c = this._app.stack[this._c], pane = map.getPane(this._app.paneName), before = null;
+      this._canvas.setAttribute("data-order", String(c));
       for (var node = pane.firstChild; node; node = node.nextSibling) {
         var order = node.getAttribute && node.getAttribute("data-order");
         if (order !== null && order !== undefined && +order > c) { before = node; break; }
@@ -145,6 +181,21 @@
     this.model.commodities.forEach(function (c, i) {
       self.layers.push(new RouteCanvas(self, i));
     });
+    this.stack = stackOrder(this.model);
+  }
+
+  /* Each commodity's place in the stack of canvases: by total line length (world units),
+   * longest at the bottom, ties in commodity order. Fixed for the page. */
+  function stackOrder(model) {
+    var length = model.commodities.map(function () { return 0; });
+    model.routes.forEach(function (r) {
+      r.legs.forEach(function (leg) { length[r.c] += pathLength(leg.w); });
+    });
+    var order = length.map(function (_, i) { return i; });
+    order.sort(function (a, b) { return length[b] - length[a] || a - b; });
+    var rank = [];
+    order.forEach(function (c, k) { rank[c] = k; });
+    return rank;
   }
 
   TRM.RouteApp = RouteApp;
@@ -199,9 +250,10 @@
         legs.push(pts);
         any = true;
         byStyle[leg.s ? 0 : 1].push({ pts: pts, colour: self.model.commodities[r.c].colour,
-                                      width: emphasis ? width : self.linkWidth(leg.k) });
+                                      width: emphasis ? width : self.linkWidth(leg.k),
+                                      phase: phaseOf(leg), route: drawn.length });
       });
-      if (any) drawn.push({ route: r, legs: legs });
+      if (any) drawn.push({ route: r, legs: legs, arrows: [] });
     });
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
@@ -209,28 +261,34 @@
       var groups = {};
       byStyle[style].forEach(function (item) {
         var key = item.colour + " " + item.width;
-        (groups[key] = groups[key] || []).push(item.pts);
+        (groups[key] = groups[key] || []).push(item);
       });
+      var dense = self.model.data.dense && !emphasis;
       Object.keys(groups).sort().forEach(function (key) {
-        var colour = key.split(" ")[0], width = +key.split(" ")[1];
-        ctx.setLineDash(style ? [6, 5] : []);
-        if (emphasis) {
-          ctx.strokeStyle = "rgba(255,255,255,0.9)";
-          ctx.lineWidth = width + 3;
+        var colour = key.split(" ")[0], width = +key.split(" ")[1], items = groups[key];
+        if (!dense) {
+          // a white casing, so that lines bundled together or crossing read as separate lines
+          // (a solid casing under dashes too: the gaps show the base map, not the line below)
+          ctx.strokeStyle = emphasis ? "rgba(255,255,255,0.9)" : "rgba(255,255,255,0.85)";
+          ctx.lineWidth = width + (emphasis ? 3 : 2);
           ctx.beginPath();
-          groups[key].forEach(function (pts) { tracePath(ctx, pts); });
+          items.forEach(function (item) { tracePath(ctx, item.pts); });
           ctx.stroke();
         }
+        ctx.setLineDash(style ? [6, 5] : []);
         ctx.strokeStyle = colour;
         ctx.lineWidth = width;
         ctx.beginPath();
-        groups[key].forEach(function (pts) { tracePath(ctx, pts); });
+        items.forEach(function (item) { tracePath(ctx, item.pts); });
         ctx.stroke();
         ctx.setLineDash([]);
+        if (dense) return; // atlas view: arrows on hover only
         ctx.fillStyle = colour;
         ctx.beginPath();
-        if (self.model.data.dense && !emphasis) return; // atlas view: arrows on hover only
-        groups[key].forEach(function (pts) { arrowHead(ctx, pts, width + 3); midArrow(ctx, pts, width + 3); });
+        items.forEach(function (item) {
+          var arrows = legArrows(ctx, item.pts, width + 3, item.phase);
+          drawn[item.route].arrows = drawn[item.route].arrows.concat(arrows);
+        });
         ctx.fill();
       });
     });
