@@ -99,7 +99,7 @@
         var rows = [
           ["solid", "Stated by the report"],
           ["dashed", "Inferred from another source (or a corridor's waypoints)"],
-          ["arrow", data.dense ? "Arrowheads: direction of the flow, shown for the route under the pointer (too many routes to show them all)" : "Arrowheads: direction of the flow, halfway along and at the end of each leg"],
+          ["arrow", data.dense ? "Arrowheads: direction of the flow, shown for the route under the pointer (too many routes to show them all)" : "Arrowheads: direction of the flow, along each leg and just before its end"],
           ["ring", "Ring: the report does not say where the route begins or ends"],
           ["hub", "Hub in " + data.reportingName + ": what passes through it"],
           ["area", "Shaded area: a region stage (shown on hover), not a point"],
