@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--offline", action="store_true",
                         help="maps that need no network at all: scripts inlined, no tile layer")
     parser.add_argument("--no-static", action="store_true",
-                        help="skip the PNG maps (the slowest output)")
+                        help="write no PNG maps (without it, only PNGs whose content changed "
+                             "are drawn; the others are kept from the previous output)")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="worker processes for sea routing and writing outputs "
                              "(default: one per CPU; 1 runs everything in this process)")
