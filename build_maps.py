@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from trafficking_route_mapper.geodata.geometry_cache import GeometryCache
     from trafficking_route_mapper.geodata.resolve import ResolvedRoute
+    from trafficking_route_mapper.geodata.seaways import SeaRouter
 
 log = logging.getLogger("build_maps")
 
@@ -56,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-static", action="store_true",
                         help="write no PNG maps (without it, only PNGs whose content changed "
                              "are drawn; the others are kept from the previous output)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="folder of the route-geometry cache (default: "
+                             "$XDG_CACHE_HOME/trafficking-route-mapper, ~/.cache/... if unset); "
+                             "safe to delete at any time")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the route-geometry cache")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="worker processes for sea routing and writing outputs "
                              "(default: one per CPU; 1 runs everything in this process)")
@@ -151,7 +159,10 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, geometry: GeometryCache | None = None,
+         sea: SeaRouter | None = None) -> int:
+    """One build (or ``--check``), with the route-geometry cache and sea router given (by
+    default the cache of ``--cache`` and a new router)."""
     from trafficking_route_mapper.geodata.pipeline import atlas_of
     from trafficking_route_mapper.geodata.resolve import validate
     from trafficking_route_mapper.maps.outputs import write_outputs
@@ -191,7 +202,9 @@ def _run(args: argparse.Namespace) -> int:
     from trafficking_route_mapper.geodata.parallel import default_jobs
 
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    atlas = atlas_of(resolved, jobs=jobs)
+    if geometry is None:
+        geometry = _geometry_cache(args)
+    atlas = atlas_of(resolved, jobs=jobs, sea=sea, geometry=geometry)
     del resolved  # the atlas holds what the outputs need
     try:
         written = write_outputs(atlas, args.out, offline=args.offline, static=not args.no_static,
@@ -201,6 +214,15 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     log.info("built %d files in %s", len(written), args.out)
     return EXIT_OK
+
+
+def _geometry_cache(args: argparse.Namespace) -> GeometryCache | None:
+    """The route-geometry cache of ``--cache`` (None with ``--no-cache``)."""
+    from trafficking_route_mapper.geodata.geometry_cache import GeometryCache, default_folder
+
+    if args.no_cache:
+        return None
+    return GeometryCache(args.cache if args.cache is not None else default_folder())
 
 
 def _run_draft(args: argparse.Namespace) -> int:

@@ -1,15 +1,19 @@
 """Rebuilding without redoing what has not changed: PNGs linked from the previous output when
-their key is the same; the same bytes as a build from scratch."""
+their key is the same, route geometry from the on-disk cache; every time the
+same bytes as a build from scratch."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from tests.builders import minimal_route, write_catalogue
 from trafficking_route_mapper import build_maps
+from trafficking_route_mapper.geodata import assemble, geometry_cache, lines
 from trafficking_route_mapper.maps.staging import MANIFEST
 
 
@@ -43,18 +47,18 @@ def test_unchanged_pngs_are_linked_from_the_previous_output_and_the_bytes_are_a_
         tmp_path: Path) -> None:
     out = tmp_path / "out"
     catalogue = write_catalogue(tmp_path, routes=_routes())
-    _build(catalogue, out)
+    _build(catalogue, out, "--no-cache")
     before = {p.name: p.stat().st_ino for p in (out / "png").iterdir()}
     assert sorted(before) == ["cocaine.png", "firearms.png", "heroin.png", "overview.png"]
 
     write_catalogue(tmp_path, routes=_routes(heroin_from="Afghanistan"))  # one route edited
-    _build(catalogue, out)
+    _build(catalogue, out, "--no-cache")
     after = {p.name: p.stat().st_ino for p in (out / "png").iterdir()}
     kept = sorted(name for name in before if after[name] == before[name])
     assert kept == ["cocaine.png", "firearms.png"]  # the heroin map and the overview redrawn
 
     cold = tmp_path / "cold"
-    _build(catalogue, cold)
+    _build(catalogue, cold, "--no-cache")
     assert _tree(out) == _tree(cold)
     manifest = orjson.loads((out / MANIFEST).read_bytes())
     keyed = sorted(f["path"] for f in manifest["files"] if "key" in f)
@@ -64,12 +68,68 @@ def test_unchanged_pngs_are_linked_from_the_previous_output_and_the_bytes_are_a_
 def test_a_png_changed_by_hand_is_drawn_again(tmp_path: Path) -> None:
     out = tmp_path / "out"
     catalogue = write_catalogue(tmp_path, routes=_routes())
-    _build(catalogue, out)
+    _build(catalogue, out, "--no-cache")
     original = (out / "png" / "firearms.png").read_bytes()
     (out / "png" / "firearms.png").write_bytes(original[:-10] + b"\0" * 10)  # same size
     before = {p.name: p.stat().st_ino for p in (out / "png").iterdir()}
-    _build(catalogue, out)
+    _build(catalogue, out, "--no-cache")
     assert (out / "png" / "firearms.png").read_bytes() == original
     after = {p.name: p.stat().st_ino for p in (out / "png").iterdir()}
     assert sorted(name for name in before if after[name] == before[name]) == [
         "cocaine.png", "heroin.png", "overview.png"]  # only the one changed by hand redrawn
+
+
+# --- the geometry cache -----------------------------------------------------------------------
+
+
+def _entries(cache: Path) -> dict[str, bytes]:
+    """The cache's entries: key -> stored points."""
+    with sqlite3.connect(cache / geometry_cache.FILE) as db:
+        return dict(db.execute("SELECT key, coords FROM entries").fetchall())
+
+
+def test_a_warm_cache_gives_a_cold_builds_bytes_without_computing_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = write_catalogue(tmp_path, routes=_routes())
+    cache = tmp_path / "cache"
+    _build(catalogue, tmp_path / "cold", "--no-static", "--no-cache")
+    _build(catalogue, tmp_path / "filling", "--no-static", "--cache", str(cache))
+    assert len(_entries(cache)) == 3
+
+    def no_search(*args: object) -> object:
+        raise AssertionError("a line was computed, not read from the cache")
+
+    monkeypatch.setattr(assemble, "sea_leg", no_search)
+    monkeypatch.setattr(lines, "fill_geodesics", no_search)
+    _build(catalogue, tmp_path / "warm", "--no-static", "--cache", str(cache))
+    assert _tree(tmp_path / "warm") == _tree(tmp_path / "cold")
+
+
+def test_changing_a_route_changes_only_its_entry(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, routes=_routes())
+    cache = tmp_path / "cache"
+    _build(catalogue, tmp_path / "first", "--no-static", "--cache", str(cache))
+    before = _entries(cache)
+    write_catalogue(tmp_path, routes=_routes(heroin_from="Afghanistan"))
+    _build(catalogue, tmp_path / "second", "--no-static", "--cache", str(cache))
+    after = _entries(cache)
+    assert len(set(after) - set(before)) == 1  # the edited route's new entry
+    assert {k: after[k] for k in before} == before  # the others untouched, the old one kept
+    _build(catalogue, tmp_path / "cold", "--no-static", "--no-cache")
+    assert _tree(tmp_path / "second") == _tree(tmp_path / "cold")
+
+
+@pytest.mark.parametrize("damage", ["garbage file", "damaged entry"])
+def test_a_corrupt_cache_does_not_break_the_build(tmp_path: Path, damage: str) -> None:
+    catalogue = write_catalogue(tmp_path, routes=_routes())
+    cache = tmp_path / "cache"
+    _build(catalogue, tmp_path / "cold", "--no-static", "--no-cache")
+    _build(catalogue, tmp_path / "first", "--no-static", "--cache", str(cache))
+    if damage == "garbage file":
+        (cache / geometry_cache.FILE).write_bytes(b"\x00not a database" * 300)
+    else:
+        with sqlite3.connect(cache / geometry_cache.FILE) as db:
+            db.execute("UPDATE entries SET coords = substr(coords, 3), meta = '{'")
+    _build(catalogue, tmp_path / "again", "--no-static", "--cache", str(cache))
+    assert _tree(tmp_path / "again") == _tree(tmp_path / "cold")
+    assert len(_entries(cache)) == 3  # written afresh
