@@ -1,10 +1,15 @@
 """Rebuilding without redoing what has not changed: PNGs linked from the previous output when
-their key is the same, route geometry from the on-disk cache; every time the
+their key is the same, route geometry from the on-disk cache, and ``--watch``; every time the
 same bytes as a build from scratch."""
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +138,49 @@ def test_a_corrupt_cache_does_not_break_the_build(tmp_path: Path, damage: str) -
     _build(catalogue, tmp_path / "again", "--no-static", "--cache", str(cache))
     assert _tree(tmp_path / "again") == _tree(tmp_path / "cold")
     assert len(_entries(cache)) == 3  # written afresh
+
+
+# --- --watch ----------------------------------------------------------------------------------
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_watch_rebuilds_on_save_keeps_the_last_good_output_on_an_error_and_stops_on_ctrl_c(
+        tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, routes=_routes())
+    out, log_file = tmp_path / "out", tmp_path / "watch.log"
+    command = [sys.executable, "-m", "trafficking_route_mapper.build_maps", "--watch", "-q",
+               "--no-static", "-j", "1", "-c", str(catalogue), "-o", str(out)]
+    with log_file.open("wb") as log:
+        watcher = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: "watching 1 file" in log_file.read_text(), "the first build")
+        first = _tree(out)
+
+        write_catalogue(tmp_path, routes=_routes(heroin_from="Afghanistan"))  # saved
+        _wait_for(lambda: _tree(out) != first, "the rebuild")
+        rebuilt = _tree(out)
+        _build(catalogue, tmp_path / "cold", "--no-static", "--no-cache")
+        assert rebuilt == _tree(tmp_path / "cold")
+        assert b"Afghanistan" in rebuilt["routes.geojson"]
+
+        catalogue.write_text(catalogue.read_text().replace("place: Afghanistan",
+                                                           "place: Afghanistn"))
+        _wait_for(lambda: "watching on" in log_file.read_text(), "the error")
+        text = log_file.read_text()
+        assert "error: invalid catalogue input" in text
+        assert "unknown place 'Afghanistn'; did you mean 'Afghanistan'" in text
+        assert "Traceback" not in text
+        assert _tree(out) == rebuilt  # the last good output in place
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        status = watcher.wait(timeout=60)
+    assert status == 0
+    assert "stopped watching" in log_file.read_text()
+    assert "Traceback" not in log_file.read_text()
