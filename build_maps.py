@@ -239,6 +239,9 @@ def _geometry_cache(args: argparse.Namespace, remember: bool = False) -> Geometr
 #: Seconds between two looks at the watched files' size and modification time: a few stat
 #: calls each time, so looking often costs nothing and keeps the wait after a save short.
 WATCH_POLL_S = 0.1
+#: A change is built once the files have looked the same for this long: an editor's save
+#: caught half-written would otherwise be built, and its errors printed, for nothing.
+WATCH_SETTLE_S = 0.05
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -268,7 +271,11 @@ def _watch(args: argparse.Namespace) -> int:
             now = _stamps(watched)
             if now == seen:
                 continue
-            seen = now
+            while True:  # settled: the same for WATCH_SETTLE_S
+                time.sleep(WATCH_SETTLE_S)
+                seen, now = now, _stamps(watched)
+                if now == seen:
+                    break
             t0 = time.perf_counter()
             status = _watched_build(args, geometry, sea)
             if status == EXIT_OK:
@@ -299,8 +306,8 @@ def _stamps(paths: Sequence[Path]) -> list[tuple[int, int, int] | None]:
 def _watched_build(args: argparse.Namespace, geometry: GeometryCache | None,
                    sea: SeaRouter) -> int:
     """One build of ``--watch``: errors printed as a build prints them, never raised (except
-    Ctrl-C); the garbage of the build collected after it, the rest frozen so that the next
-    collections skip it."""
+    Ctrl-C); the garbage of the build collected after it (the output already swapped in), so
+    that a process rebuilding all day does not grow."""
     try:
         with paused_gc():
             return _run(args, geometry, sea)
@@ -318,7 +325,6 @@ def _watched_build(args: argparse.Namespace, geometry: GeometryCache | None,
         return EXIT_FAILURE
     finally:
         gc.collect()
-        gc.freeze()
 
 
 def _run_draft(args: argparse.Namespace) -> int:
