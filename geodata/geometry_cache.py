@@ -35,7 +35,6 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import orjson
@@ -264,7 +263,8 @@ def statement_keys(legs_of: Sequence[Sequence[Leg]], sea: SeaRouter | None,
             router.append(router_text(sea))
         return f"{spacing} {router[0]}"
 
-    return [statement_key(legs, context(legs)) for legs in legs_of]
+    texts: dict[int, str] = {}  # each place's part of the keys, made once per build
+    return [statement_key(legs, context(legs), texts) for legs in legs_of]
 
 
 @dataclass(frozen=True)
@@ -300,15 +300,22 @@ def router_text(sea: SeaRouter | None) -> str:
             f"table={sea._use_table and seaways._table() is not None}")
 
 
-def statement_key(legs: Sequence[Leg], context: str) -> str:
+def statement_key(legs: Sequence[Leg], context: str, texts: dict[int, str] | None = None) -> str:
     """The key of a statement's lines: its legs (ends, modes, order) and ``context`` (the
-    router and the spacing of points, :func:`router_text`), with :func:`_code`."""
-    parts: list[Any] = [_code(), context]
+    router and the spacing of points, :func:`router_text`), with :func:`_code`. ``texts``
+    remembers each place's part by object, for places shared by many statements."""
+    texts = {} if texts is None else texts
+    parts: list[str] = [_code(), context]
     for leg in legs:
-        ends = []
         for node in (leg.start, leg.end):
             place = node.place
-            ends.append((node.ident, node.name) if place is None else (
-                node.ident, place.key, place.name, place.kind, place.point, place.gateway))
-        parts.append((ends, leg.modes, leg.start is leg.end))
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+            if place is None:
+                parts.append(repr((node.ident, node.name)))
+                continue
+            text = texts.get(id(place))
+            if text is None:
+                text = texts[id(place)] = repr((place.key, place.name, place.kind, place.point,
+                                                place.gateway))
+            parts.append(f"{node.ident!r} {text}")
+        parts.append(repr((leg.modes, leg.start is leg.end)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
