@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from trafficking_route_mapper.geodata.assemble import build_atlas, cached_lines
+from trafficking_route_mapper.geodata.assemble import build_atlas
 from trafficking_route_mapper.geodata.atlas import Atlas
-from trafficking_route_mapper.geodata.geometry_cache import GeometryCache
+from trafficking_route_mapper.geodata.geometry_cache import GeometryCache, cached_lines
 from trafficking_route_mapper.geodata.legs import sea_requests
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
 from trafficking_route_mapper.geodata.seaways import SeaRouter
