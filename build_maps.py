@@ -6,6 +6,7 @@
     python build_maps.py --catalogue mine.yaml --out mymaps --offline
     python build_maps.py --check --catalogue mine.yaml --source-text report.txt
     python build_maps.py -j 1                # everything in one process (least memory)
+    python build_maps.py --watch             # build, then rebuild whenever a catalogue changes
     python build_maps.py draft report.txt --reporting-country Belgium -o draft.yaml
     python build_maps.py draft report.txt --reporting-country Belgium --compare finished.yaml
 
@@ -18,14 +19,18 @@ import argparse
 import contextlib
 import gc
 import logging
+import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from trafficking_route_mapper.geodata.geometry_cache import GeometryCache
     from trafficking_route_mapper.geodata.resolve import ResolvedRoute
+    from trafficking_route_mapper.geodata.seaways import SeaRouter
 
 log = logging.getLogger("build_maps")
 
@@ -54,7 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--offline", action="store_true",
                         help="maps that need no network at all: scripts inlined, no tile layer")
     parser.add_argument("--no-static", action="store_true",
-                        help="skip the PNG maps (the slowest output)")
+                        help="write no PNG maps (without it, only PNGs whose content changed "
+                             "are drawn; the others are kept from the previous output)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="folder of the route-geometry cache (default: "
+                             "$XDG_CACHE_HOME/trafficking-route-mapper, ~/.cache/... if unset); "
+                             "safe to delete at any time")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the route-geometry cache")
+    parser.add_argument("--watch", action="store_true",
+                        help="build, then keep running and rebuild (with the same options) "
+                             "whenever a catalogue or source text changes; Ctrl-C stops")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="worker processes for sea routing and writing outputs "
                              "(default: one per CPU; 1 runs everything in this process)")
@@ -108,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if draft:
             return _run_draft(args)
+        if args.watch:
+            return _watch(args)
         with paused_gc():
             return _run(args)
     except KeyboardInterrupt:
@@ -150,7 +167,11 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, geometry: GeometryCache | None = None,
+         sea: SeaRouter | None = None) -> int:
+    """One build (or ``--check``). ``geometry`` and ``sea`` are what ``--watch`` keeps warm
+    between builds (the route-geometry cache in memory, the sea paths found); a single build
+    opens the cache of ``--cache``."""
     from trafficking_route_mapper.geodata.pipeline import atlas_of
     from trafficking_route_mapper.geodata.resolve import validate
     from trafficking_route_mapper.maps.outputs import write_outputs
@@ -190,7 +211,9 @@ def _run(args: argparse.Namespace) -> int:
     from trafficking_route_mapper.geodata.parallel import default_jobs
 
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    atlas = atlas_of(resolved, jobs=jobs)
+    if geometry is None:
+        geometry = _geometry_cache(args)
+    atlas = atlas_of(resolved, jobs=jobs, sea=sea, geometry=geometry)
     del resolved  # the atlas holds what the outputs need
     try:
         written = write_outputs(atlas, args.out, offline=args.offline, static=not args.no_static,
@@ -200,6 +223,108 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     log.info("built %d files in %s", len(written), args.out)
     return EXIT_OK
+
+
+def _geometry_cache(args: argparse.Namespace, remember: bool = False) -> GeometryCache | None:
+    """The route-geometry cache of ``--cache`` (None with ``--no-cache``); with ``remember``,
+    kept in memory too (and with ``--no-cache``, in memory only)."""
+    from trafficking_route_mapper.geodata.geometry_cache import GeometryCache, default_folder
+
+    if args.no_cache:
+        return GeometryCache(None, remember=True) if remember else None
+    return GeometryCache(args.cache if args.cache is not None else default_folder(),
+                         remember=remember)
+
+
+#: Seconds between two looks at the watched files' size and modification time: a few stat
+#: calls each time, so looking often costs nothing and keeps the wait after a save short.
+WATCH_POLL_S = 0.1
+#: A change is built once the files have looked the same for this long: an editor's save
+#: caught half-written would otherwise be built, and its errors printed, for nothing.
+WATCH_SETTLE_S = 0.05
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """``--watch``: build, then rebuild whenever an input changes, until Ctrl-C (exit 0).
+
+    The process stays warm between builds: its imports, the gazetteer and the table of sea
+    paths (loaded once), the sea paths found, every statement's lines (the geometry cache,
+    kept in memory), and the PNGs of the output (unchanged ones are linked, not drawn). Each
+    rebuild is a whole build all the same: validated afresh, written to a staging folder and
+    swapped in, so the output is the bytes a single build writes. A rebuild that fails (an
+    error in the catalogue being edited) prints its errors as a build does and leaves the
+    last good output in place; watching goes on.
+    """
+    from trafficking_route_mapper.geodata.seaways import SeaRouter
+    from trafficking_route_mapper.routes.load import builtin_catalogues
+
+    watched = [*(args.catalogue or builtin_catalogues()), *args.source_text]
+    geometry = _geometry_cache(args, remember=True)
+    sea = SeaRouter()
+    try:
+        seen = _stamps(watched)
+        _watched_build(args, geometry, sea)
+        print(f"watching {len(watched)} file{'s' if len(watched) != 1 else ''} for changes "
+              f"(Ctrl-C to stop): {', '.join(str(p) for p in watched)}", file=sys.stderr)
+        while True:
+            time.sleep(WATCH_POLL_S)
+            now = _stamps(watched)
+            if now == seen:
+                continue
+            while True:  # settled: the same for WATCH_SETTLE_S
+                time.sleep(WATCH_SETTLE_S)
+                seen, now = now, _stamps(watched)
+                if now == seen:
+                    break
+            t0 = time.perf_counter()
+            status = _watched_build(args, geometry, sea)
+            if status == EXIT_OK:
+                print(f"{'checked' if args.check else f'rebuilt {args.out}'} in "
+                      f"{time.perf_counter() - t0:.2f} s", file=sys.stderr, flush=True)
+            else:
+                print("the last good output is unchanged; watching on", file=sys.stderr,
+                      flush=True)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
+        return EXIT_OK
+
+
+def _stamps(paths: Sequence[Path]) -> list[tuple[int, int, int] | None]:
+    """Each file's (modification time, size, inode), or None where it is missing: an edit
+    saved in place or by replacing the file changes one of them."""
+    out: list[tuple[int, int, int] | None] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+    return out
+
+
+def _watched_build(args: argparse.Namespace, geometry: GeometryCache | None,
+                   sea: SeaRouter) -> int:
+    """One build of ``--watch``: errors printed as a build prints them, never raised (except
+    Ctrl-C); the garbage of the build collected after it (the output already swapped in), so
+    that a process rebuilding all day does not grow."""
+    try:
+        with paused_gc():
+            return _run(args, geometry, sea)
+    except KeyboardInterrupt:
+        raise
+    except Exception as err:
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        else:
+            print(f"error: unexpected failure: {type(err).__name__}: {err}\n"
+                  "the previous output is unchanged; rerun with --debug for a traceback",
+                  file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        gc.collect()
 
 
 def _run_draft(args: argparse.Namespace) -> int:

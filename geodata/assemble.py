@@ -4,7 +4,8 @@ Everything downstream (HTML maps, GeoJSON, GeoPackage, CSV, PNG) reads the :clas
 returns; nothing downstream reads YAML or the gazetteer. A statement becomes one route per
 commodity it names (:func:`route_ids`), sharing its stages, legs, lines and evidence; which
 legs a statement has and how each is drawn is :mod:`geodata.legs`, the coordinate array
-:mod:`geodata.lines`.
+:mod:`geodata.lines`; a statement's lines found in the geometry cache
+(:mod:`geodata.geometry_cache`) are taken from it instead, and those computed are added to it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,15 @@ from trafficking_route_mapper.geodata.geometry import (
     MAX_SEGMENT_KM,
     unwrap,
 )
-from trafficking_route_mapper.geodata.legs import Node, path_text, sea_leg, statement_legs
-from trafficking_route_mapper.geodata.lines import coordinates
+from trafficking_route_mapper.geodata.geometry_cache import (
+    CachedLines,
+    Entry,
+    GeometryCache,
+    Slot,
+    cached_lines,
+)
+from trafficking_route_mapper.geodata.legs import Leg, Node, path_text, sea_leg, statement_legs
+from trafficking_route_mapper.geodata.lines import Done, coordinates
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute
 from trafficking_route_mapper.geodata.seaways import SeaRouter
 from trafficking_route_mapper.routes import commodities
@@ -49,23 +57,42 @@ class _Tables:
     #: Lines are computed once per statement leg (a "slot") and shared by the statement's
     #: routes, one per commodity. Per slot: the points if routed at sea, the index of its
     #: geodesic, or None (not drawn); and the ids of the nodes it leaves and reaches.
-    lines: list[Coords | int | None] = field(default_factory=list)
+    lines: list[Coords | int | Done | None] = field(default_factory=list)
     slot_nodes: list[tuple[int, int]] = field(default_factory=list)
     #: per leg row: its slot
     leg_slots: list[int] = field(default_factory=list)
     starts: list[Point] = field(default_factory=list)
     ends: list[Point] = field(default_factory=list)
+    #: statements whose lines go into the geometry cache: (key, first slot, slots, warnings)
+    computed: list[tuple[str, int, int, list[str]]] = field(default_factory=list)
+    #: per slot: how it is drawn and the note that says so (the leg row's routing and note)
+    routing: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def build_atlas(routes: Sequence[ResolvedRoute], sea: SeaRouter | None = None,
-                max_segment_km: float = MAX_SEGMENT_KM) -> Atlas:
+                max_segment_km: float = MAX_SEGMENT_KM,
+                geometry: GeometryCache | None = None,
+                cached: CachedLines | None = None) -> Atlas:
     """The :class:`Atlas` of ``routes`` (resolved statements). Without ``sea``, sea legs are
-    drawn as geodesics."""
+    drawn as geodesics. With ``geometry``, statements' lines are read from that cache where
+    it has them (``cached``, if they were looked up already: :func:`cached_lines`), and the
+    others added to it."""
     ordered = sorted(routes, key=lambda r: r.route.id)
     t = _Tables()
+    if geometry is not None and cached is None:
+        cached = cached_lines(ordered, geometry, sea, max_segment_km)
     for rr in ordered:
-        _add_statement(t, rr, sea, max_segment_km)
+        if cached is None:
+            _add_statement(t, rr, statement_legs(rr), sea, max_segment_km, None, None)
+        else:
+            key = cached.keys[rr.route.id]
+            _add_statement(t, rr, cached.legs[rr.route.id], sea, max_segment_km, key,
+                           cached.found.get(key))
     coords, bounds = coordinates(t.lines, t.starts, t.ends, t.slot_nodes, max_segment_km)
+    if geometry is not None and cached is not None:
+        geometry.put_many(_computed(t, bounds, coords, geometry.remember))
+        log.info("route geometry: %d statements from the cache, %d computed",
+                 len(ordered) - len(t.computed), len(t.computed))
     slots = np.asarray(t.leg_slots, dtype=np.intp)
     leg_columns = _columns(t.legs, _LEG_FIELDS)
     leg_columns[C.LEG_COORD_START] = bounds[slots, 0].tolist() if len(slots) else []
@@ -126,8 +153,25 @@ def route_ids(statement_id: str, commodity_ids: Sequence[str]) -> list[tuple[str
     return sorted((f"{statement_id}--{c}", c) for c in commodity_ids)
 
 
-def _add_statement(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
-                   max_segment_km: float) -> None:
+def _computed(t: _Tables, bounds: Any, coords: Any, copy: bool) -> dict[str, Entry]:
+    """The cache entries of the statements whose lines this build computed."""
+    out: dict[str, Entry] = {}
+    for key, first, count, warnings in t.computed:
+        slots = []
+        for slot in range(first, first + count):
+            routing, note = t.routing[slot]
+            points = None
+            if t.lines[slot] is not None:
+                points = coords[bounds[slot, 0]:bounds[slot, 1]]
+                points = points.copy() if copy else points
+            slots.append(Slot(routing, note, points))
+        out[key] = Entry(tuple(slots), tuple(warnings))
+    return out
+
+
+def _add_statement(t: _Tables, rr: ResolvedRoute, statement: Sequence[Leg],
+                   sea: SeaRouter | None, max_segment_km: float, key: str | None,
+                   entry: Entry | None) -> None:
     route, cat = rr.route, rr.catalogue
     reporting = (rr.reporting_country.iso3 or rr.reporting_country.members)[0]
     path = path_text(rr)
@@ -141,7 +185,15 @@ def _add_statement(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
                     *_anchor_values(anchor))
                    for e, (ev, anchor) in enumerate(zip(route.evidence, anchors, strict=True))]
     stages = _stage_rows(rr)
-    legs, slots = _leg_rows(t, rr, sea, max_segment_km)
+    if entry is not None and len(entry.slots) != len(statement):
+        entry = None  # cannot be (the key covers the legs); computed again all the same
+    if entry is not None:
+        for warning in entry.warnings:  # what computing these lines said, said again
+            log.warning("%s", warning)
+    elif key is not None:
+        t.computed.append((key, len(t.lines), len(statement), []))
+    legs, slots = _leg_rows(t, statement, sea, max_segment_km, entry,
+                            t.computed[-1][3] if entry is None and key is not None else None)
     for route_id, commodity_id in routes:
         commodity = commodities.commodity(commodity_id)
         t.routes.append((
@@ -180,10 +232,12 @@ def _stage_rows(rr: ResolvedRoute) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _leg_rows(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
-              max_segment_km: float) -> tuple[list[tuple[Any, ...]], list[int]]:
+def _leg_rows(t: _Tables, statement: Sequence[Leg], sea: SeaRouter | None,
+              max_segment_km: float, entry: Entry | None, warnings: list[str] | None,
+              ) -> tuple[list[tuple[Any, ...]], list[int]]:
     """The statement's leg rows (:data:`_LEG_FIELDS` less the route id) and their slots, each
-    slot's line queued."""
+    slot's line queued, or taken from ``entry`` (the geometry cache's). Warnings computing
+    the lines logs are appended to ``warnings``."""
     rows: list[tuple[Any, ...]] = []
     slots: list[int] = []
     ids: dict[tuple[int, int, int], int] = {}
@@ -192,15 +246,19 @@ def _leg_rows(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
     def node_id(node: Node) -> int:
         return ids.setdefault(node.ident, base + len(ids))
 
-    for k, leg in enumerate(statement_legs(rr)):
+    for k, leg in enumerate(statement):
         a, b = leg.start, leg.end
         within = a is b
         drawn = a.place is not None and b.place is not None and not within
         routing, note = ("within" if within else "none"), None
-        line: Coords | int | None = None
-        if a.place is not None and b.place is not None and drawn:
+        line: Coords | int | Done | None = None
+        if entry is not None:
+            slot = entry.slots[k]
+            routing, note = slot.routing, slot.note
+            line = None if slot.coords is None else Done(slot.coords)
+        elif a.place is not None and b.place is not None and drawn:
             if leg.modes == ("sea",) and sea is not None:
-                points, routing, note = sea_leg(a.place, b.place, max_segment_km, sea)
+                points, routing, note = sea_leg(a.place, b.place, max_segment_km, sea, warnings)
                 line = np.asarray(points, dtype=float)
             else:
                 routing = "geodesic"
@@ -209,6 +267,7 @@ def _leg_rows(t: _Tables, rr: ResolvedRoute, sea: SeaRouter | None,
                 t.ends.append(b.place.point)
         slots.append(len(t.lines))
         t.lines.append(line)
+        t.routing.append((routing, note))
         t.slot_nodes.append((node_id(a), node_id(b)))
         rows.append((k, a.place.key if a.place else None, b.place.key if b.place else None,
                      a.name, b.name, mode_text(leg.modes), a.stated and b.stated, drawn, routing,

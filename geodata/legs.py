@@ -124,9 +124,10 @@ def sea_ends(start: Place, end: Place) -> tuple[Point, Point]:
     return ends[0], ends[1]
 
 
-def sea_leg(start: Place, end: Place, max_segment_km: float,
-             router: SeaRouter) -> tuple[list[Point], str, str | None]:
-    """A sea leg between two places, through an area's gateway port where it has one."""
+def sea_leg(start: Place, end: Place, max_segment_km: float, router: SeaRouter,
+            warnings: list[str] | None = None) -> tuple[list[Point], str, str | None]:
+    """A sea leg between two places, through an area's gateway port where it has one. A
+    warning logged is also appended to ``warnings``."""
     notes = []
     head: list[Point] = []
     tail: list[Point] = []
@@ -147,8 +148,11 @@ def sea_leg(start: Place, end: Place, max_segment_km: float,
     try:
         points, routing, note = router.path(sea_start, sea_end), "sea-lanes", None
     except SeaRoutingError as err:
-        log.warning("sea routing failed for %s -> %s (%s); drawing the geodesic instead",
-                    sea_start, sea_end, err)
+        warning = (f"sea routing failed for {sea_start} -> {sea_end} ({err}); drawing the "
+                   "geodesic instead")
+        log.warning("%s", warning)
+        if warnings is not None:
+            warnings.append(warning)
         points = geodesic(sea_start, sea_end, max_segment_km)
         routing, note = "geodesic-fallback", "sea route could not be computed; drawn as a great circle"
     if note is not None:

@@ -4,12 +4,14 @@ Lines are computed once per statement leg (a *slot*; a statement's routes, one p
 share them): sea legs arrive as points, geodesics are computed into the array a chunk at a time
 (:func:`geodata.geometry.fill_geodesics`). Longitudes are then made continuous along every
 route (:func:`continuous`) and every coordinate is rounded to :data:`geodata.atlas.PRECISION`.
+A line already finished (:class:`Done`: read from the geometry cache,
+:mod:`geodata.geometry_cache`) is copied in as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -17,17 +19,27 @@ from trafficking_route_mapper.geodata.atlas import PRECISION, Coords, Point
 from trafficking_route_mapper.geodata.geometry import CHUNK_POINTS, fill_geodesics, geodesic_sizes
 
 
-def coordinates(lines: Sequence[Coords | int | None], starts: Sequence[Point],
+class Done(NamedTuple):
+    """A slot's line as this module finishes it (continuous, rounded), computed before."""
+
+    coords: Coords
+
+
+def coordinates(lines: Sequence[Coords | int | Done | None], starts: Sequence[Point],
                 ends: Sequence[Point], nodes: Sequence[tuple[int, int]],
                 max_segment_km: float) -> tuple[Coords, Any]:
     """Every drawn line's points in one array, longitudes continuous along each route, rounded;
-    and each slot's [start, stop) in it.
+    and each slot's [start, stop) in it. A :class:`Done` line is taken as it is: the lines of
+    a statement are all done or none (continuity is made within a statement).
 
     The array is allocated once and filled in place: sea legs copied in, geodesics computed
     into it a chunk at a time (:func:`geodata.geometry.fill_geodesics`); then longitudes are
     made continuous (:func:`continuous`). Temporary memory stays a few MB however many points
     there are.
     """
+    done = [isinstance(line, Done) for line in lines]
+    if any(done):
+        return _with_done(lines, done, starts, ends, nodes, max_segment_km)
     sizes = np.zeros(len(lines), dtype=np.intp)
     geo = geodesic_sizes(starts, ends, max_segment_km) if starts else None
     geo_slots = np.zeros(len(starts), dtype=np.intp)  # slot of each geodesic
@@ -51,6 +63,25 @@ def coordinates(lines: Sequence[Coords | int | None], starts: Sequence[Point],
     np.round(coords, PRECISION, out=coords)
     coords += 0.0  # turns -0.0 into 0.0
     return coords, bounds
+
+
+def _with_done(lines: Sequence[Coords | int | Done | None], done: Sequence[bool],
+               starts: Sequence[Point], ends: Sequence[Point], nodes: Sequence[tuple[int, int]],
+               max_segment_km: float) -> tuple[Coords, Any]:
+    """:func:`coordinates` of the lines not done, then the done ones put in their places."""
+    fresh, fresh_bounds = coordinates([None if d else line for line, d in zip(lines, done,
+                                                                             strict=True)],
+                                      starts, ends, nodes, max_segment_km)
+    sizes = fresh_bounds[:, 1] - fresh_bounds[:, 0]
+    finished = [line.coords for line in lines if isinstance(line, Done)]
+    sizes[np.asarray(done, dtype=bool)] = [len(c) for c in finished]
+    stop = np.cumsum(sizes)
+    coords = np.empty((int(stop[-1]), 2))
+    is_done = np.repeat(np.asarray(done, dtype=bool), sizes)
+    coords[~is_done] = fresh
+    if finished:
+        coords[is_done] = np.concatenate(finished)
+    return coords, np.column_stack((stop - sizes, stop))
 
 
 def continuous(coords: Coords, sizes: Any, nodes: Sequence[tuple[int, int]]) -> None:

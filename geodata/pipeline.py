@@ -13,6 +13,7 @@ from pathlib import Path
 
 from trafficking_route_mapper.geodata.assemble import build_atlas
 from trafficking_route_mapper.geodata.atlas import Atlas
+from trafficking_route_mapper.geodata.geometry_cache import GeometryCache, cached_lines
 from trafficking_route_mapper.geodata.legs import sea_requests
 from trafficking_route_mapper.geodata.resolve import ResolvedRoute, validate
 from trafficking_route_mapper.geodata.seaways import SeaRouter
@@ -36,8 +37,14 @@ def load_atlas(catalogues: Iterable[Path | str] | None = None,
 
 
 def atlas_of(resolved: Sequence[ResolvedRoute], *, sea: SeaRouter | None = None,
-             jobs: int = 1) -> Atlas:
-    """The Atlas of routes already validated (:func:`geodata.resolve.validate`)."""
+             jobs: int = 1, geometry: GeometryCache | None = None) -> Atlas:
+    """The Atlas of routes already validated (:func:`geodata.resolve.validate`). With
+    ``geometry``, statements' lines are taken from that cache where it has them (their sea
+    legs are then not searched) and the others added to it."""
     router = SeaRouter() if sea is None else sea
-    router.prefetch(sea_requests(resolved), jobs)
-    return build_atlas(resolved, router)
+    if geometry is None:
+        router.prefetch(sea_requests(resolved), jobs)
+        return build_atlas(resolved, router)
+    cached = cached_lines(resolved, geometry, router)
+    router.prefetch(sea_requests(cached.missing(resolved)), jobs)
+    return build_atlas(resolved, router, geometry=geometry, cached=cached)

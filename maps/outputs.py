@@ -2,7 +2,8 @@
 
 The outputs are independent steps (the GeoJSON and CSV exports, the GeoPackage, the HTML pages,
 each PNG), run side by side in worker processes when ``jobs`` > 1 (:mod:`geodata.parallel`):
-the files are the same bytes either way.
+the files are the same bytes either way. A PNG whose key (:func:`maps.static.png_key`) is the
+one the previous output recorded is linked from it rather than drawn again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from trafficking_route_mapper.geodata.atlas import Atlas
-from trafficking_route_mapper.maps.staging import staged_output
+from trafficking_route_mapper.maps.staging import PreviousOutput, staged_output
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +35,24 @@ def write_outputs(atlas: Atlas, out: Path, *, offline: bool = False, static: boo
     from trafficking_route_mapper.geodata import parallel
 
     atlas.agreement  # noqa: B018 -- computed once here, before the steps fork, for them all
-    with staged_output(out, force=force, inputs=inputs) as stage:
-        steps = output_steps(atlas, stage, offline=offline, static=static, jobs=jobs)
+    keys: dict[str, str] = {}
+    with staged_output(out, force=force, inputs=inputs, keys=keys) as stage:
+        # read with the lock held: the previous output cannot change until the switch
+        previous = PreviousOutput(out)
+        steps = output_steps(atlas, stage, offline=offline, static=static, jobs=jobs,
+                             previous=previous, keys=keys)
         written = [path for paths in parallel.run([step for _, step in steps], jobs)
                    for path in paths]
     return sorted(Path(out) / p.relative_to(stage) for p in written)
 
 
-def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool,
-                 jobs: int) -> list[tuple[str, Callable[[], Iterable[Path]]]]:
+def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool, jobs: int,
+                 previous: PreviousOutput | None = None, keys: dict[str, str] | None = None,
+                 ) -> list[tuple[str, Callable[[], Iterable[Path]]]]:
     """Every output of a build as independent steps, each named by what it writes
     (``exports``, ``pages``, ``pngs``); the longest first, so the shorter ones fill in beside
-    them when :func:`geodata.parallel.run` runs them side by side."""
+    them when :func:`geodata.parallel.run` runs them side by side. The PNGs' keys go into
+    ``keys`` (for the manifest); those unchanged in ``previous`` are linked from it."""
     from trafficking_route_mapper.maps import export, pages
 
     parts = jobs if len(atlas.route_table) <= SPLIT_ROUTES else 1
@@ -57,8 +64,10 @@ def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool,
     if static:
         from trafficking_route_mapper.maps import static as static_maps
 
-        steps += [("pngs", functools.partial(_one, step))
-                  for step in static_maps.png_steps(atlas, folder)]
+        pngs = static_maps.png_steps(atlas, folder, previous)
+        if keys is not None:
+            keys.update((step.relative, step.key) for step in pngs)
+        steps += [("pngs", functools.partial(_one, step)) for step in pngs]
     return steps
 
 

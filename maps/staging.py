@@ -24,6 +24,12 @@ The rules, in the order a build meets them:
 4. **The next build recovers.** With the lock held, leftovers of a killed build are dealt with
    before anything else: stale staging folders are removed, and a previous output left under
    ``.<name>.old`` by the two-rename fallback is put back if the target is missing.
+5. **What has not changed is taken from the previous output.** A file written with a *key*
+   (a hash of everything that determines its bytes, :mod:`geodata.fingerprint`) has the key
+   recorded in the manifest; the next build, finding the same key for the same path and the
+   file still as the manifest describes it (size and SHA-256 checked), links it into the
+   staging folder instead of making it again (:class:`PreviousOutput`). The bytes are those a
+   build from scratch would write: the key covers every input.
 """
 
 from __future__ import annotations
@@ -37,7 +43,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -65,13 +72,15 @@ def tool_version() -> str:
 
 
 @contextlib.contextmanager
-def staged_output(target: Path, force: bool = False,
-                  inputs: Sequence[Path] = ()) -> Iterator[Path]:
+def staged_output(target: Path, force: bool = False, inputs: Sequence[Path] = (),
+                  keys: Mapping[str, str] | None = None) -> Iterator[Path]:
     """Yield a staging folder; on success it replaces ``target`` whole, on failure it vanishes.
 
     ``inputs`` are the files the build reads (catalogues, source texts): a target holding one
-    of them is refused. Raises :class:`OutputRefusedError` before anything is written when the
-    target may not be replaced (see the module docstring).
+    of them is refused. ``keys`` (relative path -> key), read when the block ends, so that the
+    caller may fill it inside, are recorded in the manifest for the next build to reuse
+    (rule 5). Raises :class:`OutputRefusedError` before anything is written when the target
+    may not be replaced (see the module docstring).
     """
     target = Path(os.path.abspath(target))
     _refuse_protected(target, inputs)
@@ -82,7 +91,7 @@ def staged_output(target: Path, force: bool = False,
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
         try:
             yield staging
-            write_manifest(staging)
+            write_manifest(staging, keys or {})
             staging.chmod(0o777 & ~_umask())
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -193,9 +202,10 @@ def _listing(names: Iterable[str], limit: int = 8) -> str:
 # --- the manifest ---------------------------------------------------------------------------
 
 
-def write_manifest(folder: Path) -> Path:
+def write_manifest(folder: Path, keys: Mapping[str, str] | None = None) -> Path:
     """``manifest.json``: the tool, its version and every file in ``folder`` (path, bytes,
-    SHA-256), sorted by path; no time stamp, so the same build gives the same bytes."""
+    SHA-256, and its key where ``keys`` gives one), sorted by path; no time stamp, so the same
+    build gives the same bytes."""
     files = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
@@ -205,12 +215,66 @@ def write_manifest(folder: Path) -> Path:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        files.append({"path": relative, "bytes": path.stat().st_size,
-                      "sha256": digest.hexdigest()})
+        entry = {"path": relative, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+        if keys and relative in keys:
+            entry["key"] = keys[relative]
+        files.append(entry)
     body = {"tool": TOOL, "version": tool_version(), "files": files}
     out = folder / MANIFEST
     out.write_bytes(orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n")
     return out
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    bytes: int
+    sha256: str
+    key: str
+
+
+class PreviousOutput:
+    """The keyed files of the output a build is about to replace, as its manifest lists them
+    (rule 5 of the module docstring). Read with the build's lock held, so the folder cannot
+    change underneath; a missing or unreadable manifest just means nothing is reused."""
+
+    def __init__(self, target: Path) -> None:
+        self.folder = Path(os.path.abspath(target))
+        self._files: dict[str, _Recorded] = {}
+        try:
+            data = orjson.loads((self.folder / MANIFEST).read_bytes())
+            if data.get("tool") == TOOL:
+                self._files = {str(f["path"]): _Recorded(int(f["bytes"]), str(f["sha256"]),
+                                                         str(f["key"]))
+                               for f in data["files"] if "key" in f}
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError,
+                AttributeError):
+            self._files = {}
+
+    def reuse(self, relative: str, key: str, dest: Path) -> bool:
+        """Link (or, where links are not possible, copy) the previous ``relative`` to ``dest``
+        if it was written with ``key`` and is still the file its manifest describes; False
+        otherwise (the caller then makes the file)."""
+        recorded = self._files.get(relative)
+        if recorded is None or recorded.key != key:
+            return False
+        source = self.folder / relative
+        try:
+            if source.is_symlink() or source.stat().st_size != recorded.bytes:
+                return False
+            digest = hashlib.sha256()
+            with source.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            if digest.hexdigest() != recorded.sha256:
+                return False  # changed by hand since: made again
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, dest)
+            except OSError:  # a filesystem without hard links
+                shutil.copyfile(source, dest)
+        except OSError:
+            return False
+        return True
 
 
 # --- locking, recovery and the switch -------------------------------------------------------

@@ -33,19 +33,34 @@ Size and determinism
     defaults for the duration of the call, and the PNG ``Software`` tag (the matplotlib version)
     is left out. Two builds with the same matplotlib/FreeType versions were measured
     byte-identical; a different matplotlib may anti-alias differently.
+
+Drawn only when changed
+    Each map has a key (:func:`png_key`): a hash of exactly what it draws (its legs' ends,
+    kinds and points, title, subtitle, source line, the commodities' colours and labels, the
+    base map) and of what draws it (this module's and :mod:`maps.static_draw`'s source, the
+    tool's version, matplotlib's, Pillow's and numpy's). A build records the keys in its
+    manifest, and the next build links a map whose key has not changed from the output it
+    replaces instead of drawing it again (:class:`maps.staging.PreviousOutput`): the same
+    bytes, without matplotlib's time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas, leg_lines
+from trafficking_route_mapper.geodata.fingerprint import code_digest, versions
+from trafficking_route_mapper.maps.staging import PreviousOutput
 from trafficking_route_mapper.maps.static_draw import (
     BORDER,
     COAST,
@@ -73,13 +88,40 @@ PNG_FOLDER = "png"
 OVERVIEW = "overview"
 
 
-def write_pngs(atlas: Atlas, folder: Path) -> list[Path]:
-    """Write the overview and per-commodity PNG maps of ``atlas`` into ``folder/png``; returns
-    the written paths, sorted."""
-    return sorted(step() for step in png_steps(atlas, folder))
+def write_pngs(atlas: Atlas, folder: Path, previous: PreviousOutput | None = None) -> list[Path]:
+    """Write the overview and per-commodity PNG maps of ``atlas`` into ``folder/png`` (taking
+    unchanged ones from ``previous``); returns the written paths, sorted."""
+    return sorted(step() for step in png_steps(atlas, folder, previous))
 
 
-def png_steps(atlas: Atlas, folder: Path) -> list[Callable[[], Path]]:
+@dataclass(frozen=True)
+class PngStep:
+    """One PNG map to write: ``path`` (in the staging folder), relative to the output folder
+    ``relative``, its ``key`` (:func:`png_key`). Calling it writes the file, linked from
+    ``previous`` when the key is the same there, and returns its path."""
+
+    path: Path
+    relative: str
+    key: str
+    draw: Any  # () -> Path
+    previous: PreviousOutput | None
+
+    def __call__(self) -> Path:
+        if self.previous is not None and self.previous.reuse(self.relative, self.key, self.path):
+            log.debug("kept %s (unchanged)", self.relative)
+            return self.path
+        written: Path = self.draw()
+        return written
+
+
+#: Modules whose code draws the maps: part of every map's key.
+_DRAWING_MODULES = ("maps.static", "maps.static_draw", "maps.style")
+#: Packages whose version can change a map's pixels or its PNG encoding.
+_DRAWING_PACKAGES = ("matplotlib", "pillow", "numpy")
+
+
+def png_steps(atlas: Atlas, folder: Path,
+              previous: PreviousOutput | None = None) -> list[PngStep]:
     """One callable per PNG map of :func:`write_pngs`, the overview first; each writes its file
     and returns its path. They share what is prepared here and may run in any order or
     process (:mod:`geodata.parallel`). matplotlib is imported by the steps, not here: in
@@ -95,8 +137,11 @@ def png_steps(atlas: Atlas, folder: Path) -> list[Callable[[], Path]]:
     sources = _source_line(atlas)
     where = _reported_for(atlas)
     countries: list[Any] = []  # parsed by the first step that draws, in its own process
+    common = _common_key(atlas, key)
 
-    def step(subset: list[Leg], title: str, subtitle: str, path: Path) -> Callable[[], Path]:
+    def step(subset: list[Leg], title: str, subtitle: str, name: str) -> PngStep:
+        path = out / name
+
         def render() -> Path:
             import matplotlib
 
@@ -108,21 +153,46 @@ def png_steps(atlas: Atlas, folder: Path) -> list[Callable[[], Path]]:
                 written = _render(subset, key, countries[0], title, subtitle, sources, path)
             log.debug("wrote %s (%d drawn legs)", path, len(subset))
             return written
-        return render
+        return PngStep(path, f"{PNG_FOLDER}/{name}",
+                       png_key(common, subset, (title, subtitle, sources)), render, previous)
 
     drawn = _drawn_routes(atlas)
     commodity_of = atlas.route_table[C.COMMODITY].tolist()
     steps = [step(legs, f"Trafficking routes{where}, all commodities",
-                  _count_line(len(drawn), len(commodity_of)), out / f"{OVERVIEW}.png")]
+                  _count_line(len(drawn), len(commodity_of)), f"{OVERVIEW}.png")]
     for commodity in sorted({leg.commodity for leg in legs}):
         total = commodity_of.count(commodity)
         n_drawn = sum(1 for i in drawn if commodity_of[i] == commodity)
         steps.append(step([leg for leg in legs if leg.commodity == commodity],
                           f"{key.labels[commodity]}: routes{where}",
                           f"{markets[commodity]} · {_count_line(n_drawn, total)}",
-                          out / f"{commodity}.png"))
+                          f"{commodity}.png"))
     log.info("%d PNG maps to write (%d drawn legs)", len(steps), len(legs))
     return steps
+
+
+def _common_key(atlas: Atlas, key: Key) -> bytes:
+    """What every map of a build draws with: the drawing code and its packages, the
+    commodities' colours, labels and order, and the base map."""
+    digest = hashlib.sha256()
+    digest.update(code_digest(_DRAWING_MODULES).encode())
+    digest.update(versions(_DRAWING_PACKAGES).encode())
+    digest.update(repr((sorted(key.colours.items()), sorted(key.labels.items()),
+                        sorted(key.order.items()))).encode())
+    for code in sorted(atlas.country_geojson):
+        digest.update(code.encode() + b"\0" + atlas.country_geojson[code] + b"\0")
+    return digest.digest()
+
+
+def png_key(common: bytes, legs: Sequence[Leg], texts: Sequence[str]) -> str:
+    """The key of one map: :func:`_common_key`, its texts and every leg it draws (commodity,
+    stated or inferred, ends, points), in drawing order."""
+    digest = hashlib.sha256(common)
+    digest.update(repr(tuple(texts)).encode())
+    for leg in legs:
+        digest.update(repr((leg.commodity, leg.stated, leg.frm, leg.to, leg.coords.shape)).encode())
+        digest.update(np.ascontiguousarray(leg.coords, dtype=np.float64).tobytes())
+    return digest.hexdigest()
 
 
 def _drawn_routes(atlas: Atlas) -> set[int]:

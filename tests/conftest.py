@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,15 @@ ARTIFACTS = REPO / "test-artifacts"
 #: Fictional catalogues of several reports and two editions, for the multi-report atlas
 #: (tests/fixtures/atlas/README.md says what each is for).
 ATLAS_FIXTURES = REPO / "tests" / "fixtures" / "atlas"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _geometry_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds run by tests (in this process or in subprocesses) keep their route-geometry
+    cache in a temporary folder, never in the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

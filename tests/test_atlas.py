@@ -344,10 +344,11 @@ def test_load_atlas_takes_catalogue_paths(tmp_path: Path) -> None:
 # --- renderers read the Atlas alone -----------------------------------------------------------------
 
 #: What a renderer (maps/) may import of the package: the Atlas, its columns, the coordinate
-#: conventions, and the generic process and staging helpers.
+#: conventions, and the generic process, staging and content-key helpers.
 _ALLOWED = {
     "trafficking_route_mapper.geodata.atlas", "trafficking_route_mapper.geodata.columns",
     "trafficking_route_mapper.geodata.parallel", "trafficking_route_mapper.routes.errors",
+    "trafficking_route_mapper.geodata.fingerprint",
 }
 
 
