@@ -162,7 +162,9 @@ def _browser_lines(key: str, browser: dict[str, Any]) -> list[str]:
         "pixel where they are the nearest",
         f"  in-page hit test at a pixel on each of {hits['hit_tested']} routes: grid index = "
         f"brute-force nearest in {hits['hit_tested'] - hits['hit_wrong']}",
-        f"  grid: {grid.get('cells', 0)} cells, {grid.get('entries', 0)} entries",
+        f"  hit-test index built in idle time {browser['index_ready_ms']:.0f} ms after navigation "
+        f"start; built at once {grid.get('buildMs', 0):.0f} ms: {grid.get('cells', 0)} cells, "
+        f"{grid.get('entries', 0)} entries; a query then {grid.get('queryMs', 0):.2f} ms",
     ]
     if browser["load_errors"] or hits["errors"] or hits["misses"]:
         lines.append(f"  errors: {browser['load_errors'] + hits['errors']}; misses: "

@@ -8,33 +8,51 @@
 (function (TRM) {
   "use strict";
 
-  /* Screen coordinates of one leg, offset sideways by its lane so shared legs stay apart. */
-  function screenLeg(leg, scale, ox, oy, lanePx) {
+  /* One leg in projected pixels of a zoom level (world px * 2^zoom), offset sideways by its
+   * lane (in CSS px, the same at every zoom) so shared legs stay apart, and its bounding box
+   * (box[at..at+3]: min x, min y, max x, max y). Independent of the pan: made once per zoom. */
+  function projectLeg(leg, scale, lanePx, box, at) {
     var w = leg.w, n = w.length / 2, out = new Float64Array(w.length), i;
     var shift = leg.o * lanePx;
     if (!shift || n < 2) {
       for (i = 0; i < 2 * n; i += 2) {
-        out[i] = w[i] * scale - ox;
-        out[i + 1] = w[i + 1] * scale - oy;
+        out[i] = w[i] * scale;
+        out[i + 1] = w[i + 1] * scale;
       }
-      return out;
+    } else {
+      // offset each point sideways along the normal of the chord through its neighbours; the
+      // chord is taken in world units (the same direction as on screen, scale aside)
+      for (i = 0; i < n; i++) {
+        var a = i > 0 ? i - 1 : 0, b = i < n - 1 ? i + 1 : n - 1;
+        var dx = w[2 * b] - w[2 * a], dy = w[2 * b + 1] - w[2 * a + 1];
+        var len = Math.sqrt(dx * dx + dy * dy);
+        var ux = len ? dx / len : 0, uy = len ? dy / len : 0;
+        out[2 * i] = w[2 * i] * scale - uy * shift;
+        out[2 * i + 1] = w[2 * i + 1] * scale + ux * shift;
+      }
     }
-    // offset each point sideways along the normal of the chord through its neighbours; the
-    // chord is taken in world units (the same direction as on screen, scale aside)
-    for (i = 0; i < n; i++) {
-      var a = i > 0 ? i - 1 : 0, b = i < n - 1 ? i + 1 : n - 1;
-      var dx = w[2 * b] - w[2 * a], dy = w[2 * b + 1] - w[2 * a + 1];
-      var len = Math.sqrt(dx * dx + dy * dy);
-      var ux = len ? dx / len : 0, uy = len ? dy / len : 0;
-      out[2 * i] = w[2 * i] * scale - ox - uy * shift;
-      out[2 * i + 1] = w[2 * i + 1] * scale - oy + ux * shift;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (i = 0; i < out.length; i += 2) {
+      if (out[i] < x0) x0 = out[i];
+      if (out[i] > x1) x1 = out[i];
+      if (out[i + 1] < y0) y0 = out[i + 1];
+      if (out[i + 1] > y1) y1 = out[i + 1];
     }
+    box[at] = x0; box[at + 1] = y0; box[at + 2] = x1; box[at + 3] = y1;
     return out;
   }
 
-  function tracePath(ctx, pts) {
-    ctx.moveTo(pts[0], pts[1]);
-    for (var i = 2; i < pts.length; i += 2) ctx.lineTo(pts[i], pts[i + 1]);
+  /* A leg's line on screen: projected points less the frame's offset. */
+  function tracePath(ctx, pts, ox, oy) {
+    ctx.moveTo(pts[0] - ox, pts[1] - oy);
+    for (var i = 2; i < pts.length; i += 2) ctx.lineTo(pts[i] - ox, pts[i + 1] - oy);
+  }
+
+  /* Screen copy of projected points (for arrowheads, rings and visibleDrawn). */
+  function shifted(pts, ox, oy) {
+    var out = new Float64Array(pts.length);
+    for (var i = 0; i < pts.length; i += 2) { out[i] = pts[i] - ox; out[i + 1] = pts[i + 1] - oy; }
+    return out;
   }
 
   function arrowHead(ctx, pts, size) {
@@ -114,12 +132,22 @@
   /* Radius in CSS px of a hub's circle marker (panels.js). */
   TRM.HUB_RADIUS = 7;
 
-  /* A Leaflet layer drawing one commodity's routes on its own canvas. */
+  /* A Leaflet layer drawing one commodity's routes on its own canvas.
+   *
+   * The routes' layout (projected points, grouped for stroking: RouteApp.layout) is made once
+   * per zoom level and edition and kept while the layer is unticked, so a pan or a retick only
+   * paints; a redraw that would paint the same picture (Leaflet fires viewreset, zoomend and
+   * moveend for one change of view) is skipped. Each drawing asks the app to bring the layer's
+   * hit-test index up to date in idle time (hit.js). */
   var RouteCanvas = L.Layer.extend({
     initialize: function (app, commodityIndex) {
       this._app = app;
       this._c = commodityIndex;
       this._routes = app.model.routes.filter(function (r) { return r.c === commodityIndex; });
+      this._layout = null;
+      this._layoutKey = null;
+      this._view = null;
+      this._index = null;
     },
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "trm-canvas leaflet-zoom-hide");
@@ -135,30 +163,37 @@
       }
       pane.insertBefore(this._canvas, before);
       map.on("moveend zoomend resize viewreset", this._redraw, this);
+      this._view = null;
       this._redraw();
-      this._app.layerChanged();
     },
     onRemove: function (map) {
       map.off("moveend zoomend resize viewreset", this._redraw, this);
       L.DomUtil.remove(this._canvas);
       this._canvas = null;
-      this._drawn = [];
-      this._app.layerChanged();
+      this._view = null;
+      this._app.layerChanged(null); // hit.js: its index is kept, for a retick at the same zoom
     },
     _redraw: function () {
       var map = this._map;
       if (!map || !this._canvas) return;
-      var size = map.getSize(), ratio = window.devicePixelRatio || 1;
-      var topLeft = map.containerPointToLayerPoint([0, 0]);
-      L.DomUtil.setPosition(this._canvas, topLeft);
+      var app = this._app, f = app.frame(), size = map.getSize(), ratio = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
+      var key = app.layoutKey(f.scale);
+      if (key !== this._layoutKey) {
+        this._layout = app.layout(this._routes, f.scale, false);
+        this._layoutKey = key;
+      }
+      var view = [key, f.ox, f.oy, size.x, size.y, ratio].join(" ");
+      if (view === this._view) return; // the same picture
+      this._view = view;
       this._canvas.width = size.x * ratio;
       this._canvas.height = size.y * ratio;
       this._canvas.style.width = size.x + "px";
       this._canvas.style.height = size.y + "px";
       var ctx = this._canvas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      this._drawn = this._app.drawRoutes(ctx, this._routes, null);
-      this._app.layerChanged();
+      app.paint(ctx, this._layout, f.ox, f.oy, size);
+      app.layerChanged(this); // hit.js: its index kept current
     }
   });
 
@@ -176,7 +211,6 @@
     this.layers = [];
     this.hover = null;
     this.selected = null;
-    this._grid = null;
     var self = this;
     this.model.commodities.forEach(function (c, i) {
       self.layers.push(new RouteCanvas(self, i));
@@ -200,8 +234,6 @@
 
   TRM.RouteApp = RouteApp;
 
-  RouteApp.prototype.layerChanged = function () { this._grid = null; };
-
   RouteApp.prototype.frame = function () {
     var map = this.map, zoom = map.getZoom(), scale = Math.pow(2, zoom);
     var origin = map.getPixelOrigin(), pane = map._getMapPanePos();
@@ -210,15 +242,24 @@
     return { scale: scale, ox: origin.x + topLeft.x, oy: origin.y + topLeft.y, pane: pane };
   };
 
-  /* Draw routes; returns their screen geometry for hit-testing. Outside emphasis (the hovered
-   * or opened route, drawn whole), a link is drawn once, at its width (links.js), by the first
-   * shown route on it; not at all where a finer link that refines it is shown; and routes of
-   * an edition not shown are left out. */
-  RouteApp.prototype.drawRoutes = function (ctx, routes, emphasis) {
-    var f = this.frame(), drawn = [], self = this;
+  /* What a layout depends on besides its routes: the zoom and the edition shown. */
+  RouteApp.prototype.layoutKey = function (scale) {
+    return scale + "|" + (this.edition === null || this.edition === undefined ? "" : "e:" + this.edition);
+  };
+
+  /* The layout of routes at a zoom's scale, in projected px (screen = projected - frame
+   * offset): items [{route, legs (projected points per drawn leg, null for a link another
+   * route draws), mark (a flow within an area)}], every drawn leg flat (legs, legItem, legNo,
+   * box: bounding boxes) for the hit test, and the strokes grouped by style, colour and
+   * width. Outside emphasis (the hovered or opened route, drawn whole), a link is drawn once,
+   * at its width (links.js), by the first shown route on it; not at all where a finer link
+   * that refines it is shown; and routes of an edition not shown are left out. */
+  RouteApp.prototype.layout = function (routes, scale, emphasis) {
+    var items = [], self = this;
     var width = emphasis ? this.width + 3 : this.width;
     var lanePx = Math.max(this.width + 1.5, 4);
     var byStyle = [[], []], links = this.model.data.links, done = null, present = null;
+    var flat = [], legItem = [], legNo = [], boxes = [], marks = [];
     if (!emphasis) {
       routes = routes.filter(function (r) { return self.reportShown(r.s); });
       done = new Uint8Array(links.length);
@@ -238,88 +279,119 @@
         // a flow inside one area: a mark just below the area's point (where its hub marker
         // lists it), beside the area's other marks
         var radius = TRM.markRadius(self.width), step = 2 * radius + 2;
-        drawn.push({ route: r, legs: [], mark: [TRM.mercX(r.anchor[0]) * f.scale - f.ox + r.w * step,
-                                               TRM.mercY(r.anchor[1]) * f.scale - f.oy + TRM.HUB_RADIUS + radius + 3] });
+        var item = { route: r, legs: [], mark: [TRM.mercX(r.anchor[0]) * scale + r.w * step,
+                                                TRM.mercY(r.anchor[1]) * scale + TRM.HUB_RADIUS + radius + 3] };
+        items.push(item);
+        marks.push(item);
         return;
       }
       if (!r.legs.length) return; // nothing to draw: listed at its hub instead
-      var legs = [], any = false;
-      r.legs.forEach(function (leg) {
+      var legs = [], any = false, at = items.length;
+      r.legs.forEach(function (leg, j) {
         if (skip(leg)) { legs.push(null); return; }
-        var pts = screenLeg(leg, f.scale, f.ox, f.oy, lanePx);
+        var pts = projectLeg(leg, scale, lanePx, boxes, boxes.length);
         legs.push(pts);
-        any = true;
-        byStyle[leg.s ? 0 : 1].push({ pts: pts, colour: self.model.commodities[r.c].colour,
+        byStyle[leg.s ? 0 : 1].push({ line: flat.length, colour: self.model.commodities[r.c].colour,
                                       width: emphasis ? width : self.linkWidth(leg.k),
-                                      phase: phaseOf(leg), route: drawn.length });
+                                      phase: phaseOf(leg), item: at });
+        flat.push(pts); legItem.push(at); legNo.push(j);
+        any = true;
       });
-      if (any) drawn.push({ route: r, legs: legs, arrows: [] });
+      if (any) items.push({ route: r, legs: legs });
     });
-    ctx.lineJoin = "round";
-    ctx.lineCap = "round";
+    var groups = [];
     [0, 1].forEach(function (style) {
-      var groups = {};
+      var byKey = {};
       byStyle[style].forEach(function (item) {
         var key = item.colour + " " + item.width;
-        (groups[key] = groups[key] || []).push(item);
+        (byKey[key] = byKey[key] || []).push(item);
       });
-      var dense = self.model.data.dense && !emphasis;
-      Object.keys(groups).sort().forEach(function (key) {
-        var colour = key.split(" ")[0], width = +key.split(" ")[1], items = groups[key];
-        if (!dense) {
-          // a white casing, so that lines bundled together or crossing read as separate lines
-          // (a solid casing under dashes too: the gaps show the base map, not the line below)
-          ctx.strokeStyle = emphasis ? "rgba(255,255,255,0.9)" : "rgba(255,255,255,0.85)";
-          ctx.lineWidth = width + (emphasis ? 3 : 2);
-          ctx.beginPath();
-          items.forEach(function (item) { tracePath(ctx, item.pts); });
-          ctx.stroke();
-        }
-        ctx.setLineDash(style ? [6, 5] : []);
-        ctx.strokeStyle = colour;
-        ctx.lineWidth = width;
-        ctx.beginPath();
-        items.forEach(function (item) { tracePath(ctx, item.pts); });
-        ctx.stroke();
-        ctx.setLineDash([]);
-        if (dense) return; // atlas view: arrows on hover only
-        ctx.fillStyle = colour;
-        ctx.beginPath();
-        items.forEach(function (item) {
-          var arrows = legArrows(ctx, item.pts, width + 3, item.phase);
-          drawn[item.route].arrows = drawn[item.route].arrows.concat(arrows);
-        });
-        ctx.fill();
+      Object.keys(byKey).sort().forEach(function (key) {
+        var members = byKey[key];
+        groups.push({ dashed: style === 1, colour: key.split(" ")[0], width: +key.split(" ")[1],
+                      lines: members.map(function (m) { return m.line; }),
+                      phases: members.map(function (m) { return m.phase; }),
+                      owners: members.map(function (m) { return m.item; }) });
       });
     });
-    // flows within an area: a disc in the layer's colour with a white ring inside
-    drawn.forEach(function (d) {
-      if (!d.mark) return;
-      var colour = self.model.commodities[d.route.c].colour, radius = TRM.markRadius(self.width);
+    return { scale: scale, emphasis: emphasis, width: width, items: items, groups: groups, marks: marks,
+             legs: flat, legItem: legItem, legNo: legNo, box: new Float64Array(boxes) };
+  };
+
+  /* Paint a layout with the frame offset (ox, oy); lines wholly outside a view of `size`
+   * (when given) are left out. */
+  RouteApp.prototype.paint = function (ctx, lay, ox, oy, size) {
+    var self = this, emphasis = lay.emphasis, width = lay.width, margin = 4 * width + 24;
+    function seen(i) {
+      if (!size) return true;
+      var b = 4 * i, box = lay.box;
+      return !(box[b + 2] - ox < -margin || box[b] - ox > size.x + margin ||
+               box[b + 3] - oy < -margin || box[b + 1] - oy > size.y + margin);
+    }
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    var dense = self.model.data.dense && !emphasis;
+    var arrows = lay.items.map(function () { return []; });
+    lay.groups.forEach(function (group) {
+      var colour = group.colour, shown = [];
+      group.lines.forEach(function (i, k) { if (seen(i)) shown.push(k); });
+      if (!shown.length) return;
+      var lines = shown.map(function (k) { return lay.legs[group.lines[k]]; });
+      if (!dense) {
+        // a white casing, so that lines bundled together or crossing read as separate lines
+        // (solid under dashes too: the gaps show the base map, not the line below)
+        ctx.setLineDash([]);
+        ctx.strokeStyle = emphasis ? "rgba(255,255,255,0.9)" : "rgba(255,255,255,0.85)";
+        ctx.lineWidth = group.width + (emphasis ? 3 : 2);
+        ctx.beginPath();
+        lines.forEach(function (pts) { tracePath(ctx, pts, ox, oy); });
+        ctx.stroke();
+      }
+      ctx.setLineDash(group.dashed ? [6, 5] : []);
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = group.width;
       ctx.beginPath();
-      ctx.arc(d.mark[0], d.mark[1], radius, 0, 2 * Math.PI);
+      lines.forEach(function (pts) { tracePath(ctx, pts, ox, oy); });
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (dense) return; // atlas view: arrows on hover only
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      shown.forEach(function (k, n) {
+        var owner = group.owners[k];
+        var drawnArrows = legArrows(ctx, shifted(lines[n], ox, oy), group.width + 3, group.phases[k]);
+        arrows[owner] = arrows[owner].concat(drawnArrows);
+      });
+      ctx.fill();
+    });
+    lay.arrows = arrows; // of this paint, in its screen px: for tests and the legend's claims
+    // flows within an area: a disc in the layer's colour with a white ring inside
+    lay.marks.forEach(function (d) {
+      var colour = self.model.commodities[d.route.c].colour, radius = TRM.markRadius(self.width);
+      var x = d.mark[0] - ox, y = d.mark[1] - oy;
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
       ctx.fillStyle = colour;
       ctx.fill();
       ctx.lineWidth = emphasis ? 3 : 1.5;
       ctx.strokeStyle = emphasis ? "rgba(0,0,0,0.8)" : "rgba(255,255,255,0.95)";
       ctx.stroke();
       ctx.beginPath();
-      ctx.arc(d.mark[0], d.mark[1], radius * 0.45, 0, 2 * Math.PI);
+      ctx.arc(x, y, radius * 0.45, 0, 2 * Math.PI);
       ctx.strokeStyle = "#fff";
       ctx.lineWidth = 1.5;
       ctx.stroke();
     });
     // open ends: a hollow ring where the report does not say where the route goes or comes from
-    drawn.forEach(function (d) {
+    lay.items.forEach(function (d) {
       var r = d.route, colour = self.model.commodities[r.c].colour;
-      if (!d.legs.length) return;
-      var ends = r.open.filter(function (o) { return d.legs[o[0]]; }).map(function (o) {
+      if (!d.legs.length || !r.open.length) return;
+      r.open.forEach(function (o) {
         var pts = d.legs[o[0]];
-        return o[1] ? [pts[pts.length - 2], pts[pts.length - 1]] : [pts[0], pts[1]];
-      });
-      ends.forEach(function (pt) {
+        if (!pts) return;
+        var x = o[1] ? pts[pts.length - 2] : pts[0], y = o[1] ? pts[pts.length - 1] : pts[1];
         ctx.beginPath();
-        ctx.arc(pt[0], pt[1], width + 4, 0, 2 * Math.PI);
+        ctx.arc(x - ox, y - oy, width + 4, 0, 2 * Math.PI);
         ctx.lineWidth = 2;
         ctx.strokeStyle = colour;
         ctx.fillStyle = "rgba(255,255,255,0.85)";
@@ -327,13 +399,31 @@
         ctx.stroke();
       });
     });
-    return drawn;
   };
 
+  /* A layout's items in screen px of the frame offset (ox, oy). */
+  function onScreen(lay, ox, oy) {
+    return lay.items.map(function (d, i) {
+      if (d.mark) return { route: d.route, legs: [], mark: [d.mark[0] - ox, d.mark[1] - oy] };
+      return { route: d.route, legs: d.legs.map(function (pts) { return pts && shifted(pts, ox, oy); }),
+               arrows: lay.arrows ? lay.arrows[i] : [] };
+    });
+  }
+
+  /* Draw routes at the map's current view; returns their screen geometry
+   * ({route, legs: screen points or null, mark}). */
+  RouteApp.prototype.drawRoutes = function (ctx, routes, emphasis) {
+    var f = this.frame(), lay = this.layout(routes, f.scale, emphasis);
+    this.paint(ctx, lay, f.ox, f.oy, null);
+    return onScreen(lay, f.ox, f.oy);
+  };
+
+  /* What the ticked layers show, in screen px of the current view: the same geometry that
+   * the hit test searches (a reference for tests and the benchmark). */
   RouteApp.prototype.visibleDrawn = function () {
-    var out = [];
+    var out = [], f = this.frame();
     this.layers.forEach(function (layer) {
-      if (layer._map && layer._drawn) out = out.concat(layer._drawn);
+      if (layer._map && layer._layout && layer._layout.scale === f.scale) out = out.concat(onScreen(layer._layout, f.ox, f.oy));
     });
     return out;
   };

@@ -25,6 +25,8 @@
         style: function () { return { color: "#b9b9b9", weight: 0.6, fillColor: "#f4f2ee", fillOpacity: 1 }; }
       }).addTo(map);
     }
+    // the view first, so that each layer is laid out and painted once, at it
+    if (data.bounds) map.fitBounds(data.bounds, { padding: [20, 20], animate: false });
     var app = new TRM.RouteApp(map, data);
     app.layers.forEach(function (layer) { layer.addTo(map); });
     app.addContext();
@@ -34,7 +36,6 @@
     app.addLegend();
     app.addSearch();
     app.bindEvents();
-    if (data.bounds) map.fitBounds(data.bounds, { padding: [20, 20], animate: false });
     app.openFromHash();
     window.addEventListener("hashchange", function () { app.openFromHash(); });
     window.trmApp = app;

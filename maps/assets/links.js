@@ -49,8 +49,7 @@
   RouteApp.prototype.setEdition = function (edition) {
     this.edition = edition;
     this._widths = null;
-    this.layers.forEach(function (layer) { if (layer._map) layer._redraw(); });
-    this._grid = null;
+    this.layers.forEach(function (layer) { if (layer._map) layer._redraw(); }); // a new layout each
     this.refreshConflicts();
     this.refreshHighlight();
     document.documentElement.setAttribute("data-trm-edition", edition === null ? "all" : edition);

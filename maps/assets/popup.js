@@ -140,7 +140,7 @@
       var r = self.routeAt(e.containerPoint);
       if (r) self.openRoute(r, e.latlng, self.hitLink);
     });
-    map.on("moveend zoomend resize", function () { self._grid = null; self.refreshHighlight(); });
+    map.on("moveend zoomend resize", function () { self.refreshHighlight(); });
     map.on("zoomstart", function () { if (self.hlCanvas) self.hlCanvas.style.display = "none"; });
   };
 })(window.TRM = window.TRM || {});
