@@ -247,7 +247,7 @@ def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path])
     popup = page.page.locator(".leaflet-popup-content .trm-popup")
     popup.wait_for(timeout=3000)
     assert popup.get_attribute("data-route") == "timber-central-africa-antwerp"
-    assert "port not stated for Central Africa: drawn through Douala" in popup.inner_text()
+    assert "by sea from Central Africa via Douala, its main port" in popup.inner_text()
 
 
 def test_timber_page_shows_the_sea_route_and_its_region(browser: Any, built: dict[str, Path],
