@@ -119,7 +119,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
             "label": r[C.LABEL][i],
             "path": r[C.PATH][i],
             "legs": legs,
-            "open": _open_ends(lg, leg_rows, drawn_rows),
+            "open": open_ends(lg, leg_rows, drawn_rows),
             "regions": [key for key, kind in zip(keys, kinds, strict=True)
                         if kind == "region" or (within and key is not None)],
             "anchor": points[placed[0]] if placed else None,
@@ -150,7 +150,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
     return prepared
 
 
-def _open_ends(lg: dict[str, list[Any]], leg_rows: range, drawn_rows: list[int]) -> list[list[int]]:
+def open_ends(lg: dict[str, list[Any]], leg_rows: range, drawn_rows: list[int]) -> list[list[int]]:
     """Where a ring marks an end the report leaves unstated: [drawn leg, 0 (its start) or
     1 (its end)], once per place that an unstated origin leads to or an unstated destination
     is reached from."""
