@@ -521,12 +521,13 @@ def _pixel_at(page: Page, lon: float, lat: float) -> tuple[int, int, int]:
             const box = map.getContainer().getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
         }""", [lon, lat])
-    from PIL import Image
     import io
 
+    from PIL import Image
+
     shot = page.page.screenshot(clip={"x": xy[0] - 2, "y": xy[1] - 2, "width": 5, "height": 5})
-    rgb = Image.open(io.BytesIO(shot)).convert("RGB").getpixel((2, 2))
-    return int(rgb[0]), int(rgb[1]), int(rgb[2])
+    r, g, b = Image.open(io.BytesIO(shot)).convert("RGB").tobytes()[3 * (5 * 2 + 2):][:3]
+    return r, g, b
 
 
 def test_a_region_end_is_a_tinted_area_from_the_start(browser: Any, built: dict[str, Path]) -> None:
@@ -540,7 +541,7 @@ def test_a_region_end_is_a_tinted_area_from_the_start(browser: Any, built: dict[
     tinted, plain = _pixel_at(ivory, *mongolia), _pixel_at(cocaine, *mongolia)
     assert plain == (244, 242, 238)  # the offline base map's land colour
     assert sum(abs(a - b) for a, b in zip(tinted, plain, strict=True)) >= 15, (tinted, plain)
-    assert tinted[2] > tinted[1]  # towards the region tint's blue-violet
+    assert tinted[0] > tinted[2]  # towards the region tint, a brown
     label = ivory.page.locator(".trm-region-label", has_text="Asia")
     assert label.count() == 1
     style = label.evaluate("e => [getComputedStyle(e).fontStyle, getComputedStyle(e).fontVariantCaps]")

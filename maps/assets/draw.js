@@ -156,7 +156,7 @@
    * ticked layer names, from the start, not only on hover. Without it a line ending at the
    * point of "Europe" reads as a line to Poland, "Asia" as Bangladesh. The shapes are the page's
    * region outlines (PAGE.regions), already there for the hover shading. */
-  TRM.REGION_TINT = "#332288";
+  TRM.REGION_TINT = "#9A6A2F"; // a brown: no commodity's hue (maps/static_draw.py uses the same)
   RouteApp.prototype.regionEnds = function () {
     var map = this.map;
     if (!map.getPane("trmRegions")) {
@@ -192,7 +192,7 @@
       interactive: false, pane: "trmRegions",
       style: function () {
         return { color: TRM.REGION_TINT, weight: 1, opacity: 0.45, dashArray: "4 3",
-                 fillColor: TRM.REGION_TINT, fillOpacity: 0.1 };
+                 fillColor: TRM.REGION_TINT, fillOpacity: 0.14 };
       }
     }));
     features.forEach(function (f) {
