@@ -286,10 +286,19 @@ def draw_areas(ax: Any, ext: Extent, areas: Sequence[Area]) -> None:
         base_paths(ext, shapes), facecolor=REGION_TINT, alpha=REGION_ALPHA, edgecolor="none",
         zorder=1.5), autolim=False)
     halo = [patheffects.withStroke(linewidth=2.4, foreground="white")]
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
     for area in areas:
-        ax.text(area.point[0], area.point[1], region_text(area.name), ha="center", va="center",
-                fontproperties=font_sized(7.0, italic=True), color=REGION_TEXT, zorder=5.5,
-                parse_math=False, path_effects=halo, clip_on=True)
+        text = ax.text(area.point[0], area.point[1], region_text(area.name), ha="center",
+                       va="center", fontproperties=font_sized(7.0, italic=True),
+                       color=REGION_TEXT, zorder=5.5, parse_math=False, path_effects=halo,
+                       clip_on=True)
+        # a point near the frame's edge: move the name sideways to keep it whole
+        box = text.get_window_extent(renderer)
+        shift = max(frame.x0 + 4 - box.x0, 0.0) - max(box.x1 - (frame.x1 - 4), 0.0)
+        if shift:
+            x, y = ax.transData.transform(area.point)
+            text.set_position(ax.transData.inverted().transform((x + shift, y)))
 
 
 def draw_rings(ax: Any, legs: Sequence[Leg], key: Key) -> None:

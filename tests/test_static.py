@@ -274,3 +274,18 @@ def test_the_projection_is_stated(builtin_atlas: Atlas) -> None:
     text = " ".join(" ".join(_texts(fig)).split())
     middle = sum(fig.axes[0].get_ylim()) / 2
     assert f"Projection: equirectangular, true to scale along {middle:.0f}°N" in text
+
+
+def test_a_region_name_near_the_frame_edge_stays_whole(builtin_atlas: Atlas) -> None:
+    """South America's point is near the cocaine map's west edge: its name is moved in, not
+    cut ("UTH AMERICA")."""
+    fig = _figure(builtin_atlas, "cocaine")
+    ax = fig.axes[0]
+    frame = ax.get_window_extent()
+    names = [t for t in ax.texts
+             if t.get_text() in {static_draw.region_text(n) for n in ("South America", "Europe")}]
+    assert len(names) == 2
+    for text in names:
+        box = text.get_window_extent()
+        assert frame.x0 <= box.x0, text.get_text()
+        assert box.x1 <= frame.x1, text.get_text()
