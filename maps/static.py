@@ -31,7 +31,7 @@ Projection
     repeated 360 degrees east or west when the extent reaches there.
 
 Size and determinism
-    One of two frames, both 8.4 in (21.3 cm) tall (:data:`maps.static_draw.LANDSCAPE`,
+    One of two frames, both 8.4 in (21.3 cm) tall (:data:`maps.static_frame.LANDSCAPE`,
     :data:`~maps.static_draw.PORTRAIT`): landscape 4:3 unless what the map shows is taller than
     wide, then portrait 3:4; the extent is widened or heightened to fill the frame. A one-route
     map is never a 27 cm strip at A4 width.
@@ -61,26 +61,28 @@ from trafficking_route_mapper.maps.static_draw import (
     BORDER,
     COAST,
     LAND,
-    LANDSCAPE,
     MARGIN_IN,
     MUTED,
-    PORTRAIT,
     SEA,
     TEXT,
     Area,
-    Extent,
     Key,
     Leg,
     Named,
-    base_paths,
     draw_areas,
     draw_legs,
     draw_names,
     draw_places,
     draw_rings,
-    extent,
     font_sized,
     legend_handles,
+)
+from trafficking_route_mapper.maps.static_frame import (
+    LANDSCAPE,
+    PORTRAIT,
+    Extent,
+    base_paths,
+    extent,
     portrait,
     valid_countries,
 )
@@ -308,7 +310,7 @@ def _layout(spec: MapSpec, key: Key) -> tuple[tuple[float, float, int], list[Any
     characters a line of the source text holds: landscape or portrait by the extent of what
     the map shows."""
     extra = _extra_points(spec)
-    frame = PORTRAIT if portrait(spec.legs, extra) else LANDSCAPE
+    frame = PORTRAIT if portrait([leg.coords for leg in spec.legs], extra) else LANDSCAPE
     handles, names = legend_handles(spec.legs, key, bool(spec.areas), spec.commodities)
     ncol = 3 if frame is LANDSCAPE else 2
     width_chars = int((frame[0] - 2 * MARGIN_IN) * 19.5)
@@ -325,7 +327,7 @@ def _extra_points(spec: MapSpec) -> list[tuple[float, float]]:
 
 def figure(spec: MapSpec, key: Key, countries: Any, title: str, subtitle: str) -> Any:
     """The map as a matplotlib Figure on an Agg canvas, drawn in the frame :func:`_layout`
-    chooses (``countries``: :func:`maps.static_draw.valid_countries`)."""
+    chooses (``countries``: :func:`maps.static_frame.valid_countries`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
@@ -342,7 +344,7 @@ def figure(spec: MapSpec, key: Key, countries: Any, title: str, subtitle: str) -
     map_w = width - 2 * MARGIN_IN
     map_h = max(height - top - legend_h - bottom, 1.0)
     ratio = map_h / map_w
-    ext = extent(spec.legs, ratio, ratio, _extra_points(spec))
+    ext = extent([leg.coords for leg in spec.legs], ratio, ratio, _extra_points(spec))
 
     fig = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)

@@ -17,7 +17,7 @@ from matplotlib import image as mpimg
 
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas
-from trafficking_route_mapper.maps import static, static_draw
+from trafficking_route_mapper.maps import static, static_draw, static_frame
 from trafficking_route_mapper.maps.static import write_pngs
 
 A4_WIDTH_PX_AT_150_DPI = 1240
@@ -188,7 +188,7 @@ def _figure(atlas: Atlas, stem: str, **changes: Any) -> Any:
     import dataclasses
 
     if not _COUNTRIES:
-        _COUNTRIES.append(static_draw.valid_countries(atlas.country_shapes))
+        _COUNTRIES.append(static_frame.valid_countries(atlas.country_shapes))
     if id(atlas) not in _SPECS:
         _SPECS[id(atlas)] = {s: (spec, t, u) for s, spec, t, u in static.map_specs(atlas)}
     spec, title, subtitle = _SPECS[id(atlas)][stem]
