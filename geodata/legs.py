@@ -5,10 +5,10 @@
 * a leg between two placed stages follows the geodesic (:mod:`geodata.geometry`), all legs of
   a build computed in two vectorised pyproj calls (:mod:`geodata.lines`);
 * a leg whose only mode is ``sea`` follows the shipping lanes
-  (:class:`geodata.seaways.SeaRouter`); where an end is a country or region, the leg goes
-  overland from its representative point to its gateway port (its main port, from
-  ``regions.yaml``) and then by the lanes, or joins the lanes at the network point nearest
-  the representative point where it has no gateway. A leg by several modes (``by: [road,
+  (:class:`geodata.seaways.SeaRouter`); where an end is a region, the leg starts at sea: at
+  its gateway port (its main port, from ``regions.yaml``), or where the lanes come nearest
+  its representative point where it has no gateway (:func:`sea_leg` says why); a country's
+  leg joins the lanes from its representative point. A leg by several modes (``by: [road,
   sea]``) is drawn as a geodesic: the report does not say which part goes by sea;
 * a corridor stage is expanded into its waypoints, whose legs are always inferred;
 * a leg with an unstated end is not drawn, nor the one leg of a flow within one area.
@@ -84,22 +84,30 @@ def statement_legs(route: ResolvedRoute) -> list[Leg]:
     return legs
 
 
-def _stage_text(rs: ResolvedStage, index: int, last: int) -> str:
-    if len(rs.places) == 1:
-        return rs.places[0].name
+def _place_text(route: ResolvedRoute, place: Place) -> str:
+    """A stage's place as the path names it: a corridor with the waypoints it is drawn
+    through, "Balkan route (Afghanistan, Iran, Türkiye, ..., Germany)", so that a reader of
+    the path sees where the inferred line goes without opening the corridor's definition."""
+    if place.kind != "corridor":
+        return place.name
+    stops = ", ".join(route.gazetteer.get(key).name for key in place.waypoints)
+    return f"{place.name} ({stops})"
+
+
+def _stage_text(route: ResolvedRoute, rs: ResolvedStage, index: int, last: int) -> str:
     if not rs.places:
         return ("(origin not stated)" if index == 0 else
                 "(destination not stated)" if index == last else "(not stated)")
-    return one_of([place.name for place in rs.places])
+    return one_of([_place_text(route, place) for place in rs.places])
 
 
 def path_text(route: ResolvedRoute) -> str:
     """The statement's path as text: "Morocco → Spain → Belgium", "Guinea or Liberia → Belgium",
-    "within West Africa"."""
+    "within West Africa"; a corridor names its waypoints (:func:`_place_text`)."""
     if route.within is not None:
         return f"within {route.within.name}"
     last = len(route.stages) - 1
-    return " → ".join(_stage_text(rs, i, last) for i, rs in enumerate(route.stages))
+    return " → ".join(_stage_text(route, rs, i, last) for i, rs in enumerate(route.stages))
 
 
 def sea_requests(routes: Sequence[ResolvedRoute]) -> list[tuple[Point, Point]]:
@@ -126,25 +134,31 @@ def sea_ends(start: Place, end: Place) -> tuple[Point, Point]:
 
 def sea_leg(start: Place, end: Place, max_segment_km: float, router: SeaRouter,
             warnings: list[str] | None = None) -> tuple[list[Point], str, str | None]:
-    """A sea leg between two places, through an area's gateway port where it has one. A
-    warning logged is also appended to ``warnings``."""
+    """A sea leg between two places: from an area's gateway port where it has one. A warning
+    logged is also appended to ``warnings``.
+
+    A region's sea leg starts (or ends) at the sea, never at its representative point: at its
+    gateway port, or else where the lanes come nearest that point. A line from the middle of
+    a region to its coast (Central Africa to Douala is ~800 km, South America from Mato Grosso
+    to Santos ~1,300 km) would read as a road across the interior that no report states; the
+    region is drawn as an area instead (:mod:`maps`). A country keeps its representative
+    point: that is where the map marks and names it, and the connector stays inside the
+    stated country.
+    """
     notes = []
-    head: list[Point] = []
-    tail: list[Point] = []
     sea_start, sea_end = sea_ends(start, end)
-    for place, is_start in ((start, True), (end, False)):
+    for place, word in ((start, "from"), (end, "to")):
         if place.kind not in ("country", "region"):
             continue
         if place.gateway is not None:
-            name, port = place.gateway
-            if is_start:
-                head = geodesic(place.point, port, max_segment_km)[:-1]
-            else:
-                tail = geodesic(port, place.point, max_segment_km)[1:]
-            notes.append(f"port not stated for {place.name}: drawn through {name}, its main port")
+            notes.append(f"{word} {place.name} via {place.gateway[0]}, its main port (the "
+                         "report names no port)")
+        elif place.kind == "region":
+            notes.append(f"{word} {place.name} where the shipping lanes come nearest its "
+                         "representative point (the report names no port)")
         else:
-            notes.append(f"port not stated for {place.name}: joined to the shipping lanes "
-                         "nearest its representative point")
+            notes.append(f"{word} {place.name}, joined to the shipping lanes nearest its "
+                         "representative point (the report names no port)")
     try:
         points, routing, note = router.path(sea_start, sea_end), "sea-lanes", None
     except SeaRoutingError as err:
@@ -155,7 +169,14 @@ def sea_leg(start: Place, end: Place, max_segment_km: float, router: SeaRouter,
             warnings.append(warning)
         points = geodesic(sea_start, sea_end, max_segment_km)
         routing, note = "geodesic-fallback", "sea route could not be computed; drawn as a great circle"
+    if routing == "sea-lanes" and len(points) > 2:
+        # a region without a gateway joins the lanes at their nearest node: drop the
+        # connector from its interior point (the first and last points are the caller's)
+        if start.kind == "region" and start.gateway is None:
+            points = points[1:]
+        if end.kind == "region" and end.gateway is None and len(points) > 2:
+            points = points[:-1]
     if note is not None:
         notes.append(note)
-    text = "by sea; " + "; ".join(notes) if notes else None
-    return head + points + tail, routing, text
+    text = "by sea " + "; ".join(notes) if notes else None
+    return points, routing, text

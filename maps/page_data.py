@@ -123,7 +123,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
             "label": r[C.LABEL][i],
             "path": r[C.PATH][i],
             "legs": legs,
-            "open": _open_ends(lg, leg_rows, drawn_rows),
+            "open": open_ends(lg, leg_rows, drawn_rows),
             "regions": [key for key, kind in zip(keys, kinds, strict=True)
                         if kind == "region" or (within and key is not None)],
             "anchor": points[placed[0]] if placed else None,
@@ -154,7 +154,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
     return prepared
 
 
-def _open_ends(lg: dict[str, list[Any]], leg_rows: range, drawn_rows: list[int]) -> list[list[int]]:
+def open_ends(lg: dict[str, list[Any]], leg_rows: range, drawn_rows: list[int]) -> list[list[int]]:
     """Where a ring marks an end the report leaves unstated: [drawn leg, 0 (its start) or
     1 (its end)], once per place that an unstated origin leads to or an unstated destination
     is reached from."""
@@ -249,20 +249,25 @@ def _mark_lanes(routes: Sequence[PageRoute]) -> dict[int, float]:
     return dict(_centred(by_area.values()))
 
 
-def area_feature(name: str, geom: Any) -> dict[str, Any]:
-    """A coarse outline for context: simplified, rounded, without topology repair (cheap)."""
+def area_feature(name: str, geom: Any, at: Sequence[float] | None = None) -> dict[str, Any]:
+    """A coarse outline for context: simplified, rounded, without topology repair (cheap);
+    ``at``, where given, is the point its name is written at."""
     import shapely
 
     simple = shapely.simplify(geom, AREA_SIMPLIFY_DEGREES, preserve_topology=False)
     simple = shapely.transform(simple, lambda xy: np.round(xy, AREA_PRECISION))
-    return {"type": "Feature", "properties": {"name": name},
+    properties: dict[str, Any] = {"name": name}
+    if at is not None:
+        properties["at"] = [round(float(v), PAGE_PRECISION) for v in at]
+    return {"type": "Feature", "properties": properties,
             "geometry": json.loads(shapely.to_geojson(simple))}
 
 
 def region_features(places: Any, within: set[str] | None = None) -> dict[str, dict[str, Any]]:
     """Outline of every region place, and of the countries in ``within`` (the areas flows stay
-    inside), computed once per build and shared by all pages."""
-    return {row.place: area_feature(row.name, row.geometry)
+    inside), with the point its name is written at, computed once per build and shared by all
+    pages."""
+    return {row.place: area_feature(row.name, row.geometry, (row.lon, row.lat))
             for row in places.itertuples(index=False)
             if row.kind == "region" or row.place in (within or ())}
 

@@ -16,7 +16,8 @@ PAGE: dict[str, str] = {
     "commodities": "the page's commodities in display order: COMMODITY objects",
     "routes": "every route of the page, in route-id order: ROUTE objects",
     "regions": "place key -> GeoJSON Feature of a region's simplified outline, for the regions "
-               "the routes name",
+               "the routes name (drawn tinted, beneath the lines) and the areas flows stay "
+               "within; properties: name, at ([lon, lat] its name is written at)",
     "hubs": "places of the reporting countries with what passes through them: HUB objects",
     "places": "every place the routes use, for the search box: {name, kind, lon, lat}",
     "reporting": "the reporting countries' codes, comma-separated",

@@ -1,11 +1,12 @@
-"""The drawing pieces of the PNG maps (:mod:`maps.static`): extent, base map, legs, places,
-legend. matplotlib is imported inside the functions, by the processes that draw."""
+"""The drawing pieces of the PNG maps (:mod:`maps.static`): legs, places, regions, rings,
+names, legend (the frame and base map: :mod:`maps.static_frame`). matplotlib is imported
+inside the functions, by the processes that draw."""
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,7 @@ import numpy as np
 
 from trafficking_route_mapper.geodata.atlas import Coords
 from trafficking_route_mapper.maps import style
-
-DPI = 160
-FIG_WIDTH_IN = 8.27  # A4 portrait width
+from trafficking_route_mapper.maps.static_frame import Extent, base_paths
 
 MARGIN_IN = 0.35
 LAND = "#E3E3E3"
@@ -29,13 +28,13 @@ KEY_GREY = "#444444"
 _PX_TO_PT = 0.75  # CSS pixels (maps.style) to points
 _LINE_SCALE = 0.6  # a printed map needs thinner lines than a screen map
 _ARROW_SIZE = 9.5  # points (the marker's longest extent)
+_RING_SIZE = 7.0  # points: the ring of an unstated end, larger than a leg end's marker
 #: Legs shorter on screen than this many arrowhead sizes get no arrowhead.
 _MIN_ARROW_LEG = 3.0
-#: Map frame height / width is kept within these bounds by widening the extent.
-_MIN_RATIO, _MAX_RATIO = 0.45, 1.15
-_MIN_SPAN_LON, _MIN_SPAN_LAT = 24.0, 12.0
-_PAD = 0.08  # fraction of the span added on every side
-_MAX_LAT = 84.0
+#: Region ends: a tint in a hue that is no commodity's (brown; the pages use the same).
+REGION_TINT = "#9A6A2F"
+REGION_ALPHA = 0.16
+REGION_TEXT = "#6B4A21"  # the tint, darker: names legible on the tinted land
 
 @dataclass(frozen=True)
 class Leg:
@@ -46,6 +45,31 @@ class Leg:
     frm: str
     to: str
     coords: Coords  # unwrapped lon/lat, shape (n, 2)
+    route: str = ""
+    #: the report leaves the route's origin before this leg's start (or its destination
+    #: after its end) unstated: a ring marks the end, as on the pages
+    open_start: bool = False
+    open_end: bool = False
+    #: the leg's ends are regions: drawn as areas with their names, not as named points
+    frm_region: bool = False
+    to_region: bool = False
+
+
+@dataclass(frozen=True)
+class Area:
+    """A region a map's routes name, drawn tinted with its name at its point."""
+
+    name: str
+    point: tuple[float, float]
+    shape: Any  # shapely (Multi)Polygon
+
+
+@dataclass(frozen=True)
+class Named:
+    """A name written on a map at a point: a corridor's, or a place with no line."""
+
+    name: str
+    point: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -55,105 +79,6 @@ class Key:
     colours: dict[str, str]
     labels: dict[str, str]
     order: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Extent:
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-
-    @property
-    def aspect(self) -> float:
-        """Display units of y per unit of x: 1/cos of the middle latitude."""
-        return 1.0 / math.cos(math.radians((self.y0 + self.y1) / 2.0))
-
-    @property
-    def ratio(self) -> float:
-        """Height / width of the map frame."""
-        return (self.y1 - self.y0) * self.aspect / (self.x1 - self.x0)
-
-
-def extent(legs: Sequence[Leg]) -> Extent:
-    """The drawn legs' bounds plus a margin, widened to a frame ratio a page can hold."""
-    xy = np.concatenate([leg.coords for leg in legs])
-    x0, y0 = xy.min(axis=0)
-    x1, y1 = xy.max(axis=0)
-    dx = max(x1 - x0, _MIN_SPAN_LON)
-    dy = max(y1 - y0, _MIN_SPAN_LAT)
-    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-    dx, dy = dx * (1 + 2 * _PAD), dy * (1 + 2 * _PAD)
-    ext = Extent(cx - dx / 2, cx + dx / 2, cy - dy / 2, cy + dy / 2)
-    for _ in range(4):  # the aspect depends on the latitudes, so settle it in a few rounds
-        if ext.ratio > _MAX_RATIO:  # too tall: widen
-            dx = (ext.y1 - ext.y0) * ext.aspect / _MAX_RATIO
-            ext = Extent(cx - dx / 2, cx + dx / 2, ext.y0, ext.y1)
-        elif ext.ratio < _MIN_RATIO:  # too flat: heighten
-            dy = _MIN_RATIO * (ext.x1 - ext.x0) / ext.aspect
-            ext = Extent(ext.x0, ext.x1, cy - dy / 2, cy + dy / 2)
-        y0, y1 = ext.y0, ext.y1
-        if y1 > _MAX_LAT:
-            y0, y1 = y0 - (y1 - _MAX_LAT), _MAX_LAT
-        if y0 < -_MAX_LAT:
-            y0, y1 = -_MAX_LAT, y1 + (-_MAX_LAT - y0)
-        ext = Extent(ext.x0, ext.x1, max(y0, -_MAX_LAT), min(y1, _MAX_LAT))
-    return ext
-
-
-def valid_countries(shapes: Any) -> Any:
-    """Every country's polygon (from a GeoDataFrame of them), made valid for clipping."""
-    import shapely
-
-    return shapely.make_valid(np.asarray(shapes.geometry.values, dtype=object))
-
-
-def base_paths(ext: Extent, countries: Any) -> list[Any]:
-    """Country outlines clipped to the extent, repeated 360 degrees east/west where needed.
-
-    One path per polygon (rings of fewer than three points left out), vectorised: shapely
-    clips and takes apart every country at once, and the rings are sliced from one array.
-    """
-    import shapely
-    from matplotlib.path import Path as MplPath
-
-    base = countries
-    paths = []
-    for shift in (-360.0, 0.0, 360.0):
-        if ext.x1 < -180.0 + shift or ext.x0 > 180.0 + shift:
-            continue
-        box = (ext.x0 - shift - 1, ext.y0 - 1, ext.x1 - shift + 1, ext.y1 + 1)
-        clipped = shapely.clip_by_rect(base, *box)
-        parts = [p for g in clipped[~shapely.is_empty(clipped)] for p in _polygons(g)]
-        if not parts:
-            continue
-        rings, ring_owner = shapely.get_rings(np.array(parts, dtype=object), return_index=True)
-        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
-        coords = coords + np.array([shift, 0.0])
-        sizes = np.bincount(coord_ring, minlength=len(rings))
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        verts: dict[int, list[Any]] = {}
-        codes: dict[int, list[Any]] = {}
-        for owner, start, size in zip(ring_owner.tolist(), starts.tolist(), sizes.tolist(),
-                                      strict=True):
-            if size < 3:
-                continue
-            ring_codes = np.full(size, MplPath.LINETO, dtype=np.uint8)
-            ring_codes[0] = MplPath.MOVETO
-            ring_codes[-1] = MplPath.CLOSEPOLY
-            verts.setdefault(owner, []).append(coords[start:start + size])
-            codes.setdefault(owner, []).append(ring_codes)
-        for owner in sorted(verts):
-            paths.append(MplPath(np.concatenate(verts[owner]), np.concatenate(codes[owner])))
-    return paths
-
-
-def _polygons(geom: Any) -> Iterable[Any]:
-    if geom.geom_type == "Polygon":
-        yield geom
-    elif hasattr(geom, "geoms"):
-        for g in geom.geoms:
-            yield from _polygons(g)
 
 
 def offset(coords: Coords, offset_pt: float, pt_per_x: float, aspect: float) -> Coords:
@@ -202,19 +127,77 @@ def arrow_marker(heading: float) -> Any:
 # --- drawing -------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2)
-def _font(bold: bool = False) -> Any:
+@functools.lru_cache(maxsize=4)
+def _font(bold: bool = False, italic: bool = False) -> Any:
     import matplotlib
     from matplotlib.font_manager import FontProperties
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    name = "DejaVuSans" + ("-Bold" if bold else "") + ("Oblique" if italic else "")
+    name = name.replace("DejaVuSansOblique", "DejaVuSans-Oblique") + ".ttf"
     return FontProperties(fname=str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name))
 
 
-def font_sized(size: float, bold: bool = False) -> Any:
-    font = _font(bold).copy()
+def font_sized(size: float, bold: bool = False, italic: bool = False) -> Any:
+    font = _font(bold, italic).copy()
     font.set_size(size)
     return font
+
+
+def region_text(name: str) -> str:
+    """A region's name as the map writes it: spaced capitals (matplotlib has no small caps),
+    so that it reads as an area, not as a place at a point."""
+    return " ".join(name.upper())
+
+
+def draw_areas(ax: Any, ext: Extent, areas: Sequence[Area]) -> None:
+    """Every region end as a faint tinted area above the land and below the lines (no edge:
+    a region's outline is its members' coasts and borders, already drawn), and its name in
+    spaced italic capitals at its point."""
+    from matplotlib import patheffects
+    from matplotlib.collections import PathCollection
+
+    if not areas:
+        return
+    shapes = np.array([a.shape for a in areas], dtype=object)
+    ax.add_collection(PathCollection(
+        base_paths(ext, shapes), facecolor=REGION_TINT, alpha=REGION_ALPHA, edgecolor="none",
+        zorder=1.5), autolim=False)
+    halo = [patheffects.withStroke(linewidth=2.4, foreground="white")]
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for area in areas:
+        text = ax.text(area.point[0], area.point[1], region_text(area.name), ha="center",
+                       va="center", fontproperties=font_sized(7.0, italic=True),
+                       color=REGION_TEXT, zorder=5.5, parse_math=False, path_effects=halo,
+                       clip_on=True)
+        # a point near the frame's edge: move the name sideways to keep it whole
+        box = text.get_window_extent(renderer)
+        shift = max(frame.x0 + 4 - box.x0, 0.0) - max(box.x1 - (frame.x1 - 4), 0.0)
+        if shift:
+            x, y = ax.transData.transform(area.point)
+            text.set_position(ax.transData.inverted().transform((x + shift, y)))
+
+
+def draw_rings(ax: Any, legs: Sequence[Leg], key: Key) -> None:
+    """A hollow ring where the report leaves a route's origin or destination unstated, at the
+    end of the leg that comes from or goes to it, as on the pages."""
+    for leg in legs:
+        for is_open, xy in ((leg.open_start, leg.coords[0]), (leg.open_end, leg.coords[-1])):
+            if is_open:
+                ax.plot([xy[0]], [xy[1]], linestyle="none", marker="o", markersize=_RING_SIZE,
+                        markerfacecolor="white", markeredgecolor=key.colours[leg.commodity],
+                        markeredgewidth=1.4, zorder=5.2)
+
+
+def draw_names(ax: Any, names: Sequence[Named], colour: str = TEXT, italic: bool = True) -> None:
+    """Names written at points (a corridor's, at the middle of its waypoints), with a halo."""
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+    for named in names:
+        ax.text(named.point[0], named.point[1], named.name, ha="center", va="center",
+                fontproperties=font_sized(7.5, bold=True, italic=italic), color=colour,
+                zorder=6.5, parse_math=False, path_effects=halo, clip_on=True)
 
 
 def line_width() -> float:
@@ -270,15 +253,24 @@ def _undirected_key(coords: Coords) -> bytes:
     return min(a, b)
 
 
-def draw_places(ax: Any, fig: Any, legs: Sequence[Leg]) -> None:
-    """Mark every leg end; name it unless the name would collide with one already placed."""
+def draw_places(ax: Any, fig: Any, legs: Sequence[Leg], extra: Sequence[Named] = ()) -> None:
+    """Mark every leg end (a region's aside) and every ``extra`` place; name it unless the name
+    would collide with one already placed."""
     ends: dict[str, list[tuple[float, float]]] = {}
     uses: dict[str, int] = {}
     for leg in legs:
-        for name, xy in ((leg.frm, leg.coords[0]), (leg.to, leg.coords[-1])):
+        for name, xy, region in ((leg.frm, leg.coords[0], leg.frm_region),
+                                 (leg.to, leg.coords[-1], leg.to_region)):
+            if region:
+                continue  # drawn as an area with its name (draw_areas)
             ends.setdefault(name, []).append((float(xy[0]), float(xy[1])))
             uses[name] = uses.get(name, 0) + 1
+    for point in extra:
+        ends.setdefault(point.name, []).append(point.point)
+        uses[point.name] = uses.get(point.name, 0) + 1
     points = {name: sorted(set(pts))[0] for name, pts in ends.items()}
+    if not points:
+        return
     xs = [points[n][0] for n in sorted(points)]
     ys = [points[n][1] for n in sorted(points)]
     ax.plot(xs, ys, linestyle="none", marker="o", markersize=3.6, markerfacecolor="white",
@@ -322,12 +314,15 @@ def draw_places(ax: Any, fig: Any, legs: Sequence[Leg]) -> None:
             text.remove()
 
 
-def legend_handles(legs: Sequence[Leg], key: Key) -> tuple[list[Any], list[str]]:
+def legend_handles(legs: Sequence[Leg], key: Key, regions: bool = False,
+                   commodities: Sequence[str] = ()) -> tuple[list[Any], list[str]]:
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     lw = line_width()
     order = key.order
-    commodities = sorted({leg.commodity for leg in legs}, key=lambda c: (order.get(c, 10**6), c))
+    commodities = sorted({leg.commodity for leg in legs} | set(commodities),
+                         key=lambda c: (order.get(c, 10**6), c))
     handles: list[Any] = [Line2D([], [], color=key.colours[c], linewidth=lw + 0.6)
                           for c in commodities]
     names = [key.labels.get(c, c) for c in commodities]
@@ -338,11 +333,19 @@ def legend_handles(legs: Sequence[Leg], key: Key) -> tuple[list[Any], list[str]]
         handles.append(Line2D([], [], color=KEY_GREY, linewidth=lw,
                               dashes=tuple(v * _PX_TO_PT for v in style.INFERRED_DASH)))
         names.append("Inferred leg (dashed)")
-    handles += [
-        Line2D([], [], color=KEY_GREY, linestyle="none", marker=arrow_marker(0.0),
-               markersize=_ARROW_SIZE),
-        Line2D([], [], linestyle="none", marker="o", markersize=3.6, markerfacecolor="white",
-               markeredgecolor=TEXT, markeredgewidth=0.8),
-    ]
-    names += ["Direction of flow", "Leg end (place named in the route)"]
+    if legs:
+        handles.append(Line2D([], [], color=KEY_GREY, linestyle="none",
+                              marker=arrow_marker(0.0), markersize=_ARROW_SIZE))
+        names.append("Direction of flow")
+    handles.append(Line2D([], [], linestyle="none", marker="o", markersize=3.6,
+                          markerfacecolor="white", markeredgecolor=TEXT, markeredgewidth=0.8))
+    names.append("Leg end (place named in the route)" if legs else "Place named in the route")
+    if any(leg.open_start or leg.open_end for leg in legs):
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=_RING_SIZE,
+                              markerfacecolor="white", markeredgecolor=KEY_GREY,
+                              markeredgewidth=1.4))
+        names.append("Ring: the report does not state where the route begins or ends")
+    if regions:
+        handles.append(Patch(facecolor=REGION_TINT, alpha=REGION_ALPHA * 2, edgecolor="none"))
+        names.append("Tinted area, spaced capitals: a region (not a point)")
     return handles, names

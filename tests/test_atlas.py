@@ -228,6 +228,16 @@ def test_corridor_expands_to_inferred_legs_through_its_waypoints(atlas: Atlas) -
     assert "UNODC" in corridors[0][C.STAGE_SOURCE]
 
 
+def test_a_corridors_path_names_its_waypoints(atlas: Atlas) -> None:
+    """"Balkan route → Belgium" hid where the line goes: the path says it."""
+    r = route(atlas, "heroin-into-belgium")
+    assert r.row[C.PATH] == (
+        "Balkan route (Afghanistan, Iran, Türkiye, Bulgaria, Serbia, Croatia, Slovenia, Austria,"
+        " Germany), Southern route (Afghanistan, Pakistan, Kenya, Tanzania, Nigeria) or Northern"
+        " route (Afghanistan, Tajikistan, Kyrgyzstan, Kazakhstan, Russia, Belarus, Poland,"
+        " Germany) → Belgium")
+
+
 def test_inferred_stage_makes_its_legs_inferred(atlas: Atlas) -> None:
     r = route(atlas, "cocaine-through-antwerp")
     assert [leg[C.LEG_STATED] for leg in r.legs] == [False, True, True]

@@ -290,7 +290,7 @@ def test_search_finds_a_route_and_opens_it(browser: Any, built: dict[str, Path])
     popup = page.page.locator(".leaflet-popup-content .trm-popup")
     popup.wait_for(timeout=3000)
     assert popup.get_attribute("data-route") == "timber-central-africa-antwerp"
-    assert "port not stated for Central Africa: drawn through Douala" in popup.inner_text()
+    assert "by sea from Central Africa via Douala, its main port" in popup.inner_text()
 
 
 def test_timber_page_shows_the_sea_route_and_its_region(browser: Any, built: dict[str, Path],
@@ -551,3 +551,66 @@ def test_layer_order_is_stable_when_a_layer_is_ticked_again(browser: Any,
     first.check()
     assert page.page.evaluate(order) == before  # back under the others, not on top
     assert page.errors == []
+
+
+def _pixel_at(page: Page, lon: float, lat: float) -> tuple[int, int, int]:
+    """The page's colour at a place, at one fixed view (world at zoom 2), no pointer on it."""
+    page.page.mouse.move(1, 1)
+    xy = page.page.evaluate(
+        """([lon, lat]) => {
+            const map = window.trmApp.map;
+            map.setView([30, 40], 2, { animate: false });
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""", [lon, lat])
+    import io
+
+    from PIL import Image
+
+    shot = page.page.screenshot(clip={"x": xy[0] - 2, "y": xy[1] - 2, "width": 5, "height": 5})
+    r, g, b = Image.open(io.BytesIO(shot)).convert("RGB").tobytes()[3 * (5 * 2 + 2):][:3]
+    return r, g, b
+
+
+def test_a_region_end_is_a_tinted_area_from_the_start(browser: Any, built: dict[str, Path]) -> None:
+    """Ivory goes on to "Asia": its area is tinted before any hover (Mongolia, far from every
+    line, is coloured unlike the same pixel on the cocaine page, which names no Asian region),
+    and its name is written at its point in the region style."""
+    folder = built["offline"].parent / "commodity"
+    ivory = Page(browser, folder / "ivory.html", offline=True)
+    cocaine = Page(browser, folder / "cocaine.html", offline=True)
+    mongolia = (103.0, 47.0)
+    tinted, plain = _pixel_at(ivory, *mongolia), _pixel_at(cocaine, *mongolia)
+    assert plain == (244, 242, 238)  # the offline base map's land colour
+    assert sum(abs(a - b) for a, b in zip(tinted, plain, strict=True)) >= 15, (tinted, plain)
+    assert tinted[0] > tinted[2]  # towards the region tint, a brown
+    label = ivory.page.locator(".trm-region-label", has_text="Asia")
+    assert label.count() == 1
+    style = label.evaluate("e => [getComputedStyle(e).fontStyle, getComputedStyle(e).fontVariantCaps]")
+    assert style == ["italic", "small-caps"]
+    # the Atlantic, in no region of the page, is left as it is
+    assert _pixel_at(ivory, -40.0, 30.0) == _pixel_at(cocaine, -40.0, 30.0)
+
+
+def test_unticking_the_only_layer_naming_a_region_removes_its_area(
+    browser: Any, built: dict[str, Path],
+) -> None:
+    page = Page(browser, built["offline"].parent / "commodity" / "timber.html", offline=True)
+    before = _pixel_at(page, 22.0, -5.0)  # inside Central Africa, away from the sea leg
+    page.page.locator(".trm-control input[type=checkbox]").first.uncheck()
+    after = _pixel_at(page, 22.0, -5.0)
+    assert after == (244, 242, 238)
+    assert before != after
+
+
+def test_the_popup_shows_a_corridors_waypoints(browser: Any, built: dict[str, Path]) -> None:
+    page = Page(browser, built["offline"].parent / "commodity" / "heroin.html", offline=True)
+    page.page.evaluate("""() => {
+        const app = window.trmApp;
+        app.openRoute(app.model.routes.find(r => r.id === 'heroin-into-belgium'));
+    }""")
+    popup = page.page.locator(".leaflet-popup-content .trm-popup")
+    popup.wait_for(timeout=3000)
+    assert ("Balkan route (Afghanistan, Iran, Türkiye, Bulgaria, Serbia, Croatia, Slovenia, "
+            "Austria, Germany)") in popup.inner_text()

@@ -50,6 +50,7 @@
     this.edition = edition;
     this._widths = null;
     this.layers.forEach(function (layer) { if (layer._map) layer._redraw(); }); // a new layout each
+    this.refreshRegions(); // draw.js: the regions the routes of that edition name
     this.refreshConflicts();
     this.refreshHighlight();
     document.documentElement.setAttribute("data-trm-edition", edition === null ? "all" : edition);

@@ -102,7 +102,7 @@
           ["arrow", data.dense ? "Arrowheads: direction of the flow, shown for the route under the pointer (too many routes to show them all)" : "Arrowheads: direction of the flow, along each leg and just before its end"],
           ["ring", "Ring: the report does not say where the route begins or ends"],
           ["hub", "Hub in " + data.reportingName + ": what passes through it"],
-          ["area", "Shaded area: a region stage (shown on hover), not a point"],
+          ["area", "Tinted area, name in italics: a region the route starts, passes or ends in, not a point"],
           ["sea", "Leg by sea: follows shipping lanes where computed"]
         ];
         if (data.routes.some(function (r) { return r.w !== undefined; })) {
@@ -242,12 +242,7 @@
   RouteApp.prototype.addContext = function () {
     var self = this, data = this.model.data;
     var regionFeatures = Object.keys(data.regions).sort().map(function (k) { return data.regions[k]; });
-    if (regionFeatures.length) {
-      this.regionLayer = L.geoJSON({ type: "FeatureCollection", features: regionFeatures }, {
-        interactive: false,
-        style: function () { return { color: "#666", weight: 1, dashArray: "2 4", fill: false }; }
-      });
-    }
+    if (regionFeatures.length) this.regionEnds().addTo(this.map); // draw.js
     if (data.hubs.length) {
       this.hubLayer = L.layerGroup();
       data.hubs.forEach(function (h) {

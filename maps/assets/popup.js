@@ -41,6 +41,8 @@
     var report = this.model.data.reports[r.s] || {};
     box.setAttribute("data-route", r.id);
     box.appendChild(el("h3", null, r.label));
+    // the whole path, a corridor with its waypoints: the stages below name the corridor only
+    box.appendChild(el("div", "trm-path", r.path));
     box.appendChild(el("div", "trm-meta", c.label + " · " + c.market + " · " + c.category));
     if (d.also) box.appendChild(el("div", "trm-meta", "The same statement also names: " + d.also.join(", ")));
     box.appendChild(el("div", "trm-meta", "Role of " + (this.model.data.reportingNames[d.reporting] || d.reporting) + ": " + d.role));
