@@ -44,7 +44,7 @@ Size and determinism
     byte-identical; a different matplotlib may anti-alias differently.
 
 Drawn only when changed
-    Each map has a key (:func:`png_key`): a hash of exactly what it draws (its legs' ends,
+    Each map has a key (:func:`maps.static_key.png_key`): a hash of exactly what it draws (its legs' ends,
     kinds and points, its regions, corridors, places and statements, title, subtitle, source
     line, the commodities' colours and labels, the base map) and of what draws it (the drawing
     modules' source, the tool's version, matplotlib's, Pillow's and numpy's). A build records
@@ -55,7 +55,6 @@ Drawn only when changed
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import textwrap
@@ -64,11 +63,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas, leg_lines
-from trafficking_route_mapper.geodata.fingerprint import code_digest, versions
 from trafficking_route_mapper.maps.page_data import open_ends
 from trafficking_route_mapper.maps.staging import PreviousOutput
 from trafficking_route_mapper.maps.static_draw import (
@@ -100,6 +96,7 @@ from trafficking_route_mapper.maps.static_frame import (
     portrait,
     valid_countries,
 )
+from trafficking_route_mapper.maps.static_key import PngStep, common_key, png_key
 
 log = logging.getLogger(__name__)
 
@@ -111,32 +108,6 @@ def write_pngs(atlas: Atlas, folder: Path, previous: PreviousOutput | None = Non
     """Write the overview and per-commodity PNG maps of ``atlas`` into ``folder/png`` (taking
     unchanged ones from ``previous``); returns the written paths, sorted."""
     return sorted(step() for step in png_steps(atlas, folder, previous))
-
-
-@dataclass(frozen=True)
-class PngStep:
-    """One PNG map to write: ``path`` (in the staging folder), relative to the output folder
-    ``relative``, its ``key`` (:func:`png_key`). Calling it writes the file, linked from
-    ``previous`` when the key is the same there, and returns its path."""
-
-    path: Path
-    relative: str
-    key: str
-    draw: Any  # () -> Path
-    previous: PreviousOutput | None
-
-    def __call__(self) -> Path:
-        if self.previous is not None and self.previous.reuse(self.relative, self.key, self.path):
-            log.debug("kept %s (unchanged)", self.relative)
-            return self.path
-        written: Path = self.draw()
-        return written
-
-
-#: Modules whose code draws the maps: part of every map's key.
-_DRAWING_MODULES = ("maps.static", "maps.static_draw", "maps.static_frame", "maps.style")
-#: Packages whose version can change a map's pixels or its PNG encoding.
-_DRAWING_PACKAGES = ("matplotlib", "pillow", "numpy")
 
 
 @dataclass(frozen=True)
@@ -193,7 +164,7 @@ def png_steps(atlas: Atlas, folder: Path,
     out.mkdir(parents=True, exist_ok=True)
     key = map_key(atlas)
     countries: list[Any] = []  # parsed by the first step that draws, in its own process
-    common = _common_key(atlas, key)
+    common = common_key(atlas, key)
 
     def step(spec: MapSpec, title: str, subtitle: str, name: str) -> PngStep:
         path = out / name
@@ -223,36 +194,6 @@ def png_steps(atlas: Atlas, folder: Path,
     log.info("%d PNG maps to write (%d drawn legs)", len(steps),
              len(specs[0][1].legs) if specs and specs[0][0] == OVERVIEW else 0)
     return steps
-
-
-def _common_key(atlas: Atlas, key: Key) -> bytes:
-    """What every map of a build draws with: the drawing code and its packages, the
-    commodities' colours, labels and order, and the base map."""
-    digest = hashlib.sha256()
-    digest.update(code_digest(_DRAWING_MODULES).encode())
-    digest.update(versions(_DRAWING_PACKAGES).encode())
-    digest.update(repr((sorted(key.colours.items()), sorted(key.labels.items()),
-                        sorted(key.order.items()))).encode())
-    for code in sorted(atlas.country_geojson):
-        digest.update(code.encode() + b"\0" + atlas.country_geojson[code] + b"\0")
-    return digest.digest()
-
-
-def png_key(common: bytes, spec: MapSpec, texts: Sequence[str]) -> str:
-    """The key of one map: :func:`_common_key`, its texts, every leg it draws (commodity,
-    stated or inferred, ends and their kinds, rings, points) in drawing order, and its
-    regions (with their shapes), corridors, places, statements and source line."""
-    digest = hashlib.sha256(common)
-    digest.update(repr((tuple(texts), spec.statements, spec.sources, spec.commodities,
-                        spec.corridors, spec.places)).encode())
-    for area in spec.areas:
-        digest.update(repr((area.name, area.point)).encode() + area.shape.wkb)
-    for leg in spec.legs:
-        digest.update(repr((leg.commodity, leg.stated, leg.frm, leg.to, leg.route,
-                            leg.open_start, leg.open_end, leg.frm_region, leg.to_region,
-                            leg.coords.shape)).encode())
-        digest.update(np.ascontiguousarray(leg.coords, dtype=np.float64).tobytes())
-    return digest.hexdigest()
 
 
 def map_key(atlas: Atlas) -> Key:
