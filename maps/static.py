@@ -90,7 +90,8 @@ def png_steps(atlas: Atlas, folder: Path) -> list[Callable[[], Path]]:
     table = atlas.commodities
     key = Key(colours=dict(atlas.commodity_colours),
               labels=dict(zip(table[C.COMMODITY], table[C.COMMODITY_LABEL], strict=True)),
-              order={c: i for i, c in enumerate(table[C.COMMODITY])})
+              order={c: i for i, c in enumerate(table[C.COMMODITY])},
+              patterns=dict(atlas.commodity_patterns))
     markets = dict(zip(table[C.COMMODITY], table[C.MARKET_LABEL], strict=True))
     sources = _source_line(atlas)
     where = _reported_for(atlas)
