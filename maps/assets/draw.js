@@ -109,7 +109,7 @@
    * drawn by the same code as the map's lines. */
   TRM.swatch = function (commodity) {
     var canvas = document.createElement("canvas"), ratio = window.devicePixelRatio || 1;
-    var w = 26, h = 10, width = 5;
+    var w = 24, h = 10, width = 5;
     canvas.className = "trm-swatch";
     canvas.width = w * ratio; canvas.height = h * ratio;
     canvas.style.width = w + "px"; canvas.style.height = h + "px";
