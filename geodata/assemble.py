@@ -334,8 +334,8 @@ def _hubs(routes: Sequence[ResolvedRoute]) -> Any:
 
 
 def _commodities() -> Any:
-    rows = [(c.id, c.label, c.market.id, c.market.label, c.category, c.colour, c.general,
-             c.market.since)
+    rows = [(c.id, c.label, c.market.id, c.market.label, c.category, c.colour, c.pattern,
+             c.general, c.market.since)
             for c in commodities.COMMODITIES.values()]
     return frame({c: [row[i] for row in rows] for i, c in enumerate(C.COMMODITY_COLUMNS)},
                  C.COMMODITY_COLUMNS)

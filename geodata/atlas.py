@@ -207,6 +207,13 @@ class Atlas:
         return dict(zip(self.commodities[C.COMMODITY], self.commodities[C.COMMODITY_COLOUR],
                         strict=True))
 
+    @functools.cached_property
+    def commodity_patterns(self) -> dict[str, int]:
+        """Commodity id -> its pattern (routes.commodities.PATTERNS), the cue that tells the
+        commodities of one market, which share its colour, apart."""
+        return {c: int(p) for c, p in zip(self.commodities[C.COMMODITY],
+                                          self.commodities[C.COMMODITY_PATTERN], strict=True)}
+
     def commodity_ids(self) -> list[str]:
         """The commodities that have routes, in display order."""
         present = set(self.route_table[C.COMMODITY])

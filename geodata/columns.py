@@ -153,7 +153,10 @@ HUB_COLUMNS: tuple[str, ...] = (
 )
 
 # --- commodities: every commodity of the atlas, in display order ----------------------------------
-COMMODITY_COLOUR = "colour"  # "#RRGGBB"
+COMMODITY_COLOUR = "colour"  # "#RRGGBB": its market's colour
+#: Index into routes.commodities.PATTERNS: the pattern inside the line that tells the commodity
+#: from its market's others (0 plain, 1 white centre stripe, 2 white dots, 3 dark centre line)
+COMMODITY_PATTERN = "pattern"
 #: True for a market's commodity of unstated form ("cannabis"): it matches any commodity of its
 #: market when reports are compared (geodata.agreement)
 COMMODITY_GENERAL = "general"
@@ -161,7 +164,7 @@ MARKET_SINCE = "market_since"  # the Index edition (year) that first assessed th
 
 COMMODITY_COLUMNS: tuple[str, ...] = (
     COMMODITY, COMMODITY_LABEL, MARKET, MARKET_LABEL, CATEGORY, COMMODITY_COLOUR,
-    COMMODITY_GENERAL, MARKET_SINCE,
+    COMMODITY_PATTERN, COMMODITY_GENERAL, MARKET_SINCE,
 )
 
 # --- reports: the source reports, one row per catalogue ---------------------------------------------

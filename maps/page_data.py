@@ -329,7 +329,9 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     commodities = [{
         "id": cid, "label": table.at[cid, C.COMMODITY_LABEL],
         "market": table.at[cid, C.MARKET_LABEL], "category": table.at[cid, C.CATEGORY],
-        "colour": table.at[cid, C.COMMODITY_COLOUR], "count": counts[cid], "drawn": drawn[cid],
+        "colour": table.at[cid, C.COMMODITY_COLOUR],
+        "pattern": int(table.at[cid, C.COMMODITY_PATTERN]), "count": counts[cid],
+        "drawn": drawn[cid],
         "page": (pages or {}).get(cid),
     } for cid in commodity_ids]
     labels = dict(zip(table.index, table[C.COMMODITY_LABEL], strict=True))

@@ -74,7 +74,10 @@ COMMODITY: dict[str, str] = {
     "label": "commodity label",
     "market": "the market's label",
     "category": "the market's category",
-    "colour": "line colour, #RRGGBB",
+    "colour": "line colour, #RRGGBB: the market's (every commodity of a market shares it)",
+    "pattern": "what is drawn inside the line, over its colour and with its dashes, to tell "
+               "the commodities of one market apart: 0 nothing, 1 a white centre stripe, 2 "
+               "white dots, 3 a dark centre line (routes.commodities.PATTERNS)",
     "count": "routes of this commodity on the page",
     "drawn": "how many of them are drawn (a line, or the mark of a flow within an area)",
     "page": "link to the commodity's own page, or null",

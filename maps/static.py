@@ -201,7 +201,8 @@ def map_key(atlas: Atlas) -> Key:
     table = atlas.commodities
     return Key(colours=dict(atlas.commodity_colours),
                labels=dict(zip(table[C.COMMODITY], table[C.COMMODITY_LABEL], strict=True)),
-               order={c: i for i, c in enumerate(table[C.COMMODITY])})
+               order={c: i for i, c in enumerate(table[C.COMMODITY])},
+               patterns=dict(atlas.commodity_patterns))
 
 
 class _Context:

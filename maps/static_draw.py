@@ -26,7 +26,8 @@ TEXT = "#222222"
 MUTED = "#555555"
 KEY_GREY = "#444444"
 _PX_TO_PT = 0.75  # CSS pixels (maps.style) to points
-_LINE_SCALE = 0.6  # a printed map needs thinner lines than a screen map
+#: A printed map needs thinner lines than a screen map, yet room inside for a pattern: 1.7 pt.
+_LINE_SCALE = 0.75
 _ARROW_SIZE = 9.5  # points (the marker's longest extent)
 _RING_SIZE = 7.0  # points: the ring of an unstated end, larger than a leg end's marker
 #: Legs shorter on screen than this many arrowhead sizes get no arrowhead.
@@ -74,11 +75,12 @@ class Named:
 
 @dataclass(frozen=True)
 class Key:
-    """What the drawing needs of the commodities: colour, label and display order."""
+    """What the drawing needs of the commodities: colour, pattern, label and display order."""
 
     colours: dict[str, str]
     labels: dict[str, str]
     order: dict[str, int]
+    patterns: dict[str, int]  # routes.commodities.PATTERNS, as the HTML map draws them
 
 
 def offset(coords: Coords, offset_pt: float, pt_per_x: float, aspect: float) -> Coords:
@@ -204,6 +206,36 @@ def line_width() -> float:
     return style.line_width(1) * _PX_TO_PT * _LINE_SCALE
 
 
+#: Pattern 3's centre line, as on the HTML map (assets/draw.js TRM.PATTERN_DARK).
+PATTERN_DARK = "#111111"
+
+
+def pattern_style(pattern: int, lw: float, stated: bool) -> dict[str, Any] | None:
+    """matplotlib keywords of the line drawn inside a leg of ``lw`` points to show a
+    commodity's pattern (routes.commodities.PATTERNS), or None for a plain line. As on the
+    HTML map (assets/draw.js TRM.strokePattern): over the leg, with its dashes, one dot to a
+    dash. matplotlib scales dashes by the line's width, so the leg's dashes, given in CSS px
+    and scaled by ``lw``, are rescaled to the inner line's width here."""
+    if not pattern:
+        return None
+    on, off = (v * _PX_TO_PT for v in style.INFERRED_DASH)
+    if pattern == 2:
+        inner = lw * 0.6
+        period = (on + off) * lw / inner
+        # very short dashes with round caps are dots (Agg draws no zero-length dash); on a
+        # dashed leg, one at each dash's middle
+        offset = 0.0 if stated else period - on * lw / inner / 2
+        return {"color": "white", "linewidth": inner, "dash_capstyle": "round",
+                "linestyle": (offset, (0.3, period - 0.3))}
+    inner = lw * 0.3
+    kwargs: dict[str, Any] = {"color": PATTERN_DARK if pattern == 3 else "white",
+                              "linewidth": inner, "solid_capstyle": "round",
+                              "dash_capstyle": "butt"}
+    if not stated:
+        kwargs["dashes"] = (on * lw / inner, off * lw / inner)
+    return kwargs
+
+
 def draw_legs(ax: Any, legs: Sequence[Leg], ext: Extent, pt_per_x: float, key: Key) -> None:
     """Legs once per (commodity, path), coinciding commodities side by side, then arrowheads."""
     from matplotlib import patheffects
@@ -238,6 +270,9 @@ def draw_legs(ax: Any, legs: Sequence[Leg], ext: Extent, pt_per_x: float, key: K
         if not leg.stated:
             kwargs["dashes"] = dash
         ax.plot(coords[:, 0], coords[:, 1], **kwargs)
+        inner = pattern_style(key.patterns.get(leg.commodity, 0), lw, leg.stated)
+        if inner is not None:
+            ax.plot(coords[:, 0], coords[:, 1], zorder=kwargs["zorder"] + 0.01, **inner)
         arrows.append((coords, colour))
     for coords, colour in arrows:
         x, y, heading, length = midpoint(coords, ext.aspect)
@@ -323,8 +358,12 @@ def legend_handles(legs: Sequence[Leg], key: Key, regions: bool = False,
     order = key.order
     commodities = sorted({leg.commodity for leg in legs} | set(commodities),
                          key=lambda c: (order.get(c, 10**6), c))
-    handles: list[Any] = [Line2D([], [], color=key.colours[c], linewidth=lw + 0.6)
-                          for c in commodities]
+    handles: list[Any] = []
+    for c in commodities:
+        line = Line2D([], [], color=key.colours[c], linewidth=lw + 0.6)
+        inner = pattern_style(key.patterns.get(c, 0), lw + 0.6, True)
+        # a pattern's line over the colour's: a tuple, which the legend draws one on the other
+        handles.append(line if inner is None else (line, Line2D([], [], **inner)))
     names = [key.labels.get(c, c) for c in commodities]
     if any(leg.stated for leg in legs):
         handles.append(Line2D([], [], color=KEY_GREY, linewidth=lw))

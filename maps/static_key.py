@@ -52,12 +52,12 @@ _DRAWING_PACKAGES = ("matplotlib", "pillow", "numpy")
 
 def common_key(atlas: Atlas, key: Key) -> bytes:
     """What every map of a build draws with: the drawing code and its packages, the
-    commodities' colours, labels and order, and the base map."""
+    commodities' colours, patterns, labels and order, and the base map."""
     digest = hashlib.sha256()
     digest.update(code_digest(_DRAWING_MODULES).encode())
     digest.update(versions(_DRAWING_PACKAGES).encode())
     digest.update(repr((sorted(key.colours.items()), sorted(key.labels.items()),
-                        sorted(key.order.items()))).encode())
+                        sorted(key.order.items()), sorted(key.patterns.items()))).encode())
     for code in sorted(atlas.country_geojson):
         digest.update(code.encode() + b"\0" + atlas.country_geojson[code] + b"\0")
     return digest.digest()

@@ -14,10 +14,15 @@ A catalogue naming anything else is rejected with the closest known ids.
 The registry is also where each commodity gets its colour and its place in display order (the
 order of :data:`COMMODITIES`): the Atlas carries both to every renderer.
 
-Colour encodes the criminal market: the 2021 markets take Paul Tol's "muted" scheme (with a
-neutral dark grey for arms trafficking, the tenth market), the 2023 markets colours from his
-"bright" and "light" schemes. Commodities of one market share its hue and differ in shade, so
-an analyst reads "drugs: heroin" from the hue and the layer name.
+Colour encodes the criminal market, and only the market: fifteen colours chosen so that every
+pair differs by CIEDE2000 >= 10 under normal vision and under simulated deuteranopia,
+protanopia and tritanopia, each with a WCAG contrast ratio >= 3 against every base map a line
+is drawn on (benchmarks/palette.py searched for them; tests/test_colour.py measures them). They
+stay as near as that allows to the earlier hues from Paul Tol's schemes, arms trafficking a
+dark grey. Hue alone cannot separate 29 commodities, nor can shades of one hue survive colour
+blindness (issue #15: the earlier shades came down to ΔE 1.1 under deuteranopia), so the
+commodities of one market share its colour exactly and differ by a second cue, a pattern drawn
+inside the line (:data:`PATTERNS`), the n-th commodity of a market taking the n-th pattern.
 """
 
 from __future__ import annotations
@@ -42,12 +47,24 @@ class Market:
     since: int  # the Index edition that first assessed it (2021 or 2023)
 
 
+#: The patterns drawn inside a line, over its colour and with its dashes (so that dashed still
+#: means inferred), that tell the commodities of one market apart: by index, what
+#: maps/assets/draw.js and maps/static_draw.py draw.
+PATTERNS: tuple[str, ...] = ("plain", "white centre stripe", "white dots", "dark centre line")
+
+
 @dataclass(frozen=True)
 class Commodity:
     id: str
     label: str
     market: Market
-    colour: str  # "#RRGGBB": the market's hue, in this commodity's shade
+    pattern: int  # index into PATTERNS: this commodity's place among its market's
+
+    @property
+    def colour(self) -> str:
+        """"#RRGGBB": its market's colour (the pattern, not the colour, tells it from the
+        market's other commodities)."""
+        return self.market.colour
 
     @property
     def category(self) -> Category:
@@ -69,49 +86,41 @@ def _markets(*rows: tuple[str, str, Category, str, int]) -> dict[str, Market]:
     return {row[0]: Market(*row) for row in rows}
 
 
-#: Markets in the Index's order, with base colours from Paul Tol's schemes
-#: (https://personal.sron.nl/~pault/).
+#: Markets in the Index's order, with their colours as benchmarks/palette.py chose them
+#: (``.venv/bin/python -m benchmarks.palette``, seed 15; the colour before it, from Paul Tol's
+#: schemes, https://personal.sron.nl/~pault/, is its target). Hard-coded: the search takes a
+#: minute and needs colour-science, a dev dependency.
 MARKETS: dict[str, Market] = _markets(
-    ("human-trafficking", "Human trafficking", "People", "#CC6677", 2021),
-    ("human-smuggling", "Human smuggling", "People", "#DDCC77", 2021),
+    ("human-trafficking", "Human trafficking", "People", "#C3427E", 2021),
+    ("human-smuggling", "Human smuggling", "People", "#334200", 2021),
     ("extortion-and-protection-racketeering", "Extortion and protection racketeering", "People",
-     "#EE8866", 2023),
-    ("arms-trafficking", "Arms trafficking", "Trade", "#555555", 2021),
-    ("trade-in-counterfeit-goods", "Trade in counterfeit goods", "Trade", "#4477AA", 2023),
-    ("illicit-trade-in-excisable-goods", "Illicit trade in excisable goods", "Trade", "#BBCC33",
+     "#E83034", 2023),
+    ("arms-trafficking", "Arms trafficking", "Trade", "#3F3943", 2021),
+    ("trade-in-counterfeit-goods", "Trade in counterfeit goods", "Trade", "#0029FD", 2023),
+    ("illicit-trade-in-excisable-goods", "Illicit trade in excisable goods", "Trade", "#5D6252",
      2023),
-    ("flora-crimes", "Flora crimes", "Environment", "#44AA99", 2021),
-    ("fauna-crimes", "Fauna crimes", "Environment", "#999933", 2021),
-    ("non-renewable-resource-crimes", "Non-renewable resource crimes", "Environment", "#88CCEE",
+    ("flora-crimes", "Flora crimes", "Environment", "#4F875B", 2021),
+    ("fauna-crimes", "Fauna crimes", "Environment", "#5B780B", 2021),
+    ("non-renewable-resource-crimes", "Non-renewable resource crimes", "Environment", "#6D78A5",
      2021),
-    ("heroin-trade", "Heroin trade", "Drugs", "#882255", 2021),
-    ("cocaine-trade", "Cocaine trade", "Drugs", "#332288", 2021),
-    ("cannabis-trade", "Cannabis trade", "Drugs", "#117733", 2021),
-    ("synthetic-drug-trade", "Synthetic drug trade", "Drugs", "#AA4499", 2021),
-    ("cyber-dependent-crimes", "Cyber-dependent crimes", "Cyber crimes", "#77AADD", 2023),
-    ("financial-crimes", "Financial crimes", "Financial crimes", "#AA3377", 2023),
+    ("heroin-trade", "Heroin trade", "Drugs", "#A20334", 2021),
+    ("cocaine-trade", "Cocaine trade", "Drugs", "#1A07AD", 2021),
+    ("cannabis-trade", "Cannabis trade", "Drugs", "#286A69", 2021),
+    ("synthetic-drug-trade", "Synthetic drug trade", "Drugs", "#9A5AE3", 2021),
+    ("cyber-dependent-crimes", "Cyber-dependent crimes", "Cyber crimes", "#464E9D", 2023),
+    ("financial-crimes", "Financial crimes", "Financial crimes", "#780266", 2023),
 )
-
-#: Shade steps for the 1st, 2nd, 3rd... commodity of a market: 0 = the base colour,
-#: negative = darker (mixed with black), positive = lighter (mixed with white).
-_SHADES = (0.0, -0.3, 0.3, -0.5, 0.5)
-
-
-def _mix(hex_colour: str, amount: float) -> str:
-    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
-    target = 255 if amount > 0 else 0
-    mixed = [round(c + (target - c) * abs(amount)) for c in rgb]
-    return "#" + "".join(f"{c:02X}" for c in mixed)
-
 
 def _commodities(*rows: tuple[str, str, str]) -> dict[str, Commodity]:
     seen: dict[str, int] = {}
     out = {}
     for cid, label, mid in rows:
         k = seen.get(mid, 0)
+        if k == len(PATTERNS):
+            raise ValueError(f"market {mid!r} has more commodities than there are patterns "
+                             f"({len(PATTERNS)}): add a pattern, or split the market")
         seen[mid] = k + 1
-        market = MARKETS[mid]
-        out[cid] = Commodity(cid, label, market, _mix(market.colour, _SHADES[k % len(_SHADES)]))
+        out[cid] = Commodity(cid, label, MARKETS[mid], k)
     return out
 
 

@@ -127,6 +127,59 @@
    * put as the map moves. */
   function phaseOf(leg) { return (((0.5 + leg.o * 0.27) % 1) + 1) % 1; }
 
+  /* The second cue, after colour (the market's): what is drawn inside a line to tell the
+   * commodities of one market apart (routes.commodities.PATTERNS, page key "pattern").
+   * 0 nothing; 1 a white centre stripe; 2 white dots along the centre; 3 a dark centre line.
+   * Drawn over the line with the same dashes, one dot to a dash, so that a dashed line
+   * (inferred) stays dashed whatever its pattern. Too thin a line (under 2 px: the hairlines
+   * of pages with thousands of routes) has no room for one and is left plain. */
+  TRM.INFERRED_DASH = [6, 5];
+  TRM.PATTERN_DARK = "#111111";
+  TRM.strokePattern = function (ctx, pattern, width, dashed, trace) {
+    if (!pattern || width < 2) return;
+    var inner = Math.max(1, Math.round(width * 0.4 * 2) / 2), dash = TRM.INFERRED_DASH;
+    ctx.save();
+    ctx.lineCap = "round";
+    if (pattern === 2) {
+      // a dot (a zero-length dash with round caps) every 11 px, or at the middle of each dash
+      ctx.lineWidth = Math.max(1.5, width * 0.75);
+      ctx.setLineDash([0, dash[0] + dash[1]]);
+      ctx.lineDashOffset = dashed ? -dash[0] / 2 : 0;
+      ctx.strokeStyle = "#ffffff";
+    } else {
+      ctx.lineWidth = inner;
+      // the same dashes: the inner line's round caps, narrower than the line's, stay inside
+      ctx.setLineDash(dashed ? dash : []);
+      ctx.strokeStyle = pattern === 3 ? TRM.PATTERN_DARK : "#ffffff";
+    }
+    ctx.beginPath();
+    trace();
+    ctx.stroke();
+    ctx.restore();
+  };
+
+  /* A legend or layer-control swatch: a short line in the commodity's colour and pattern,
+   * drawn by the same code as the map's lines. */
+  TRM.swatch = function (commodity) {
+    var canvas = document.createElement("canvas"), ratio = window.devicePixelRatio || 1;
+    var w = 24, h = 10, width = 5;
+    canvas.className = "trm-swatch";
+    canvas.width = w * ratio; canvas.height = h * ratio;
+    canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    canvas.setAttribute("data-pattern", String(commodity.pattern || 0));
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    function trace() { ctx.moveTo(width / 2, h / 2); ctx.lineTo(w - width / 2, h / 2); }
+    ctx.lineCap = "round";
+    ctx.strokeStyle = commodity.colour;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    trace();
+    ctx.stroke();
+    TRM.strokePattern(ctx, commodity.pattern || 0, width, false, trace);
+    return canvas;
+  };
+
   /* Radius in CSS px of the mark of a flow inside one area, for lines of the given width. */
   TRM.markRadius = function (width) { return width + 5; };
   /* Radius in CSS px of a hub's circle marker (panels.js). */
@@ -348,7 +401,8 @@
         if (skip(leg)) { legs.push(null); return; }
         var pts = projectLeg(leg, scale, lanePx, boxes, boxes.length);
         legs.push(pts);
-        byStyle[leg.s ? 0 : 1].push({ line: flat.length, colour: self.model.commodities[r.c].colour,
+        var c = self.model.commodities[r.c];
+        byStyle[leg.s ? 0 : 1].push({ line: flat.length, colour: c.colour, pattern: c.pattern || 0,
                                       width: emphasis ? width : self.linkWidth(leg.k),
                                       phase: phaseOf(leg), item: at });
         flat.push(pts); legItem.push(at); legNo.push(j);
@@ -360,12 +414,13 @@
     [0, 1].forEach(function (style) {
       var byKey = {};
       byStyle[style].forEach(function (item) {
-        var key = item.colour + " " + item.width;
+        var key = item.colour + " " + item.width + " " + item.pattern;
         (byKey[key] = byKey[key] || []).push(item);
       });
       Object.keys(byKey).sort().forEach(function (key) {
         var members = byKey[key];
-        groups.push({ dashed: style === 1, colour: key.split(" ")[0], width: +key.split(" ")[1],
+        var parts = key.split(" ");
+        groups.push({ dashed: style === 1, colour: parts[0], width: +parts[1], pattern: +parts[2],
                       lines: members.map(function (m) { return m.line; }),
                       phases: members.map(function (m) { return m.phase; }),
                       owners: members.map(function (m) { return m.item; }) });
@@ -404,13 +459,16 @@
         lines.forEach(function (pts) { tracePath(ctx, pts, ox, oy); });
         ctx.stroke();
       }
-      ctx.setLineDash(group.dashed ? [6, 5] : []);
+      var trace = function () { lines.forEach(function (pts) { tracePath(ctx, pts, ox, oy); }); };
+      ctx.setLineDash(group.dashed ? TRM.INFERRED_DASH : []);
       ctx.strokeStyle = colour;
       ctx.lineWidth = group.width;
       ctx.beginPath();
-      lines.forEach(function (pts) { tracePath(ctx, pts, ox, oy); });
+      trace();
       ctx.stroke();
       ctx.setLineDash([]);
+      // the second cue: one more stroke a group, whatever its number of routes
+      TRM.strokePattern(ctx, group.pattern, group.width, group.dashed, trace);
       if (dense) return; // atlas view: arrows on hover only
       ctx.fillStyle = colour;
       ctx.beginPath();

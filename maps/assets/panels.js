@@ -41,10 +41,8 @@
               else self.map.removeLayer(self.layers[i]);
               self.refreshHighlight();
             });
-            var swatch = el("span", "trm-swatch");
-            swatch.style.background = c.colour;
             label.appendChild(box2);
-            label.appendChild(swatch);
+            label.appendChild(TRM.swatch(c));
             label.appendChild(el("span", "trm-name", c.label));
             label.appendChild(el("span", "trm-count", c.count === c.drawn ? "(" + c.count + ")" : "(" + c.drawn + " of " + c.count + " drawn)"));
             if (c.page) {
@@ -125,9 +123,7 @@
         var colours = el("div", "trm-legend-colours");
         data.commodities.forEach(function (c) {
           var item = el("div", "trm-legend-colour");
-          var swatch = el("span", "trm-swatch");
-          swatch.style.background = c.colour;
-          item.appendChild(swatch);
+          item.appendChild(TRM.swatch(c));
           item.appendChild(el("span", null, c.label));
           item.title = c.market + " (" + c.category + ")";
           colours.appendChild(item);
@@ -152,7 +148,8 @@
           scale.appendChild(el("span", null, "Line width: reports that state the leg (or a matching one: the same market, a place inside the other), in the edition shown"));
           box.appendChild(scale);
         }
-        box.appendChild(el("div", "trm-legend-note", "Colour: criminal market (hues from Paul Tol's schemes); shades separate commodities of one market. " +
+        box.appendChild(el("div", "trm-legend-note", "Colour: the criminal market (every two markets' colours stay apart under the common colour-vision deficiencies). " +
+          "Pattern inside the line (none, white stripe, white dots, dark line) tells the commodities of one market apart. " +
           (widths ? "" : "Line width carries no meaning. ") +
           "A leg several routes state is drawn once; parallel lines: different links sharing two ends, drawn side by side. Lines fanning out from one place: one statement naming several places for a stage."));
         // one report: its full line; several: their titles (each popup names its report and note)
