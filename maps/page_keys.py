@@ -28,7 +28,6 @@ PAGE: dict[str, str] = {
     "width": "line width in CSS pixels (thinner for larger pages)",
     "dense": "true past maps.page_data.DENSE_ROUTES routes: arrowheads on hover only",
     "sea": "true if a drawn leg follows the shipping lanes (the legend's sea row)",
-    "bounds": "[[south, west], [north, east]] of every drawn line, or null",
     "base": "offline pages: a FeatureCollection of simplified country outlines; else null",
     "index": "on a commodity page, the link back to the overview; else null",
     "links": "the links the page's legs lie on (a leg of one commodity between two places, "
