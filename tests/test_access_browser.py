@@ -354,3 +354,14 @@ def _plain(browser: Any, path: Path) -> Any:  # noqa: F811
                else route.abort())
     page.goto(path.resolve().as_uri())
     return page
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_draft_review_page(
+        browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    from tests.test_drafting import TEST_TEXT, _draft
+
+    _draft(tmp_path, TEST_TEXT, "Netherlands")
+    page = _plain(browser, tmp_path / "draft.html")
+    found = _axe(page)
+    page.close()
+    assert found == [], json.dumps(found, indent=1)
