@@ -24,7 +24,8 @@
 
   /* One route's cells as text (and its evidence as items), from its entry and details. */
   RouteApp.prototype.tableRow = function (r) {
-    var data = this.model.data, d = this.details(r.index) || { stages: [], evidence: [], reporting: "" };
+    // details still being read (a table opened while a big page loads): the path as drawn
+    var data = this.model.data, d = this.details(r.index) || { stages: [], evidence: [], reporting: "", pending: true };
     var reporting = data.reportingNames[d.reporting] || d.reporting;
     var modes = [], inferred = [], unstated = false;
     var path = d.stages.map(function (s) {
@@ -48,7 +49,7 @@
       route: r, label: r.label, commodity: this.model.commodities[r.c].label, path: path,
       modes: modes.length ? modes.join(", ") : "not stated", basis: basis, evidence: evidence,
       report: (report.title || "") + (report.edition ? " (" + report.edition + ")" : ""), url: report.url,
-      sortEvidence: evidence.map(function (e) { return e.phrase; }).join(" ")
+      sortEvidence: evidence.map(function (e) { return e.phrase; }).join(" "), pending: !!d.pending
     };
   };
 
@@ -173,7 +174,7 @@
 
   /* A row's cells, made on first use. */
   RouteApp.prototype.cells = function (row) {
-    if (!row.cells) row.cells = this.tableRow(row.route);
+    if (!row.cells || row.cells.pending) row.cells = this.tableRow(row.route);
     return row.cells;
   };
 
