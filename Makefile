@@ -24,14 +24,18 @@ maps: $(VENV)/.runtime
 check: $(VENV)/.runtime
 	$(PY) build_maps.py --check $(ARGS)
 
-# Headless Chromium for the browser tests and geojsonhint for the GeoJSON tests; installed
-# with the system's package managers when missing (apt-get needs root).
+# Headless Chromium for the browser tests, geojsonhint for the GeoJSON tests and axe-core for
+# the accessibility tests; installed with the system's package managers when missing (apt-get
+# needs root). The npm packages in one command: `npm install --no-save` of one package removes
+# the others it did not install with it.
+NPM_PACKAGES := @mapbox/geojsonhint@3.0.0 axe-core@4.14.1
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "make test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
-	@test -x node_modules/.bin/geojsonhint || npm install --no-save --silent @mapbox/geojsonhint@3.0.0
+	@test -x node_modules/.bin/geojsonhint -a -f node_modules/axe-core/axe.min.js || \
+	  npm install --no-save --silent $(NPM_PACKAGES)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -161,7 +161,7 @@ _RESET_VIEW_JS = """
   const app = window.trmApp, map = app.map;
   map.closePopup();
   map.stop();
-  if (app.model.data.bounds) map.fitBounds(app.model.data.bounds, { padding: [20, 20], animate: false });
+  app.fitRoutes(); // the start view's framing (view.js)
 }
 """
 

@@ -357,7 +357,6 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
         "width": style.line_width(sum(1 for r in routes if r.entry["legs"])),
         "dense": len(routes) > DENSE_ROUTES,
         "sea": any(r.sea for r in routes),
-        "bounds": _bounds(routes),
         "base": base,
         "index": index,
     }
@@ -389,12 +388,3 @@ def _is_hub(place: Any, reporting: list[str]) -> bool:
     """A place of the reporting country: the country itself, its cities and ports."""
     return bool(set(place.iso3) & set(reporting)) and place.kind in {"country", "city", "port"}
 
-
-def _bounds(routes: Sequence[PageRoute]) -> list[list[float]] | None:
-    flat = [leg["p"] for route in routes for leg in route.entry["legs"]]
-    if not flat:
-        return None
-    points = np.concatenate(flat).reshape(-1, 2)
-    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
-    return [[round(float(south), 3), round(float(west), 3)],
-            [round(float(north), 3), round(float(east), 3)]]

@@ -29,7 +29,6 @@ PAGE: dict[str, str] = {
     "width": "line width in CSS pixels (thinner for larger pages)",
     "dense": "true past maps.page_data.DENSE_ROUTES routes: arrowheads on hover only",
     "sea": "true if a drawn leg follows the shipping lanes (the legend's sea row)",
-    "bounds": "[[south, west], [north, east]] of every drawn line, or null",
     "base": "a FeatureCollection of simplified country outlines: the base map offline, "
             "beneath the tiles online (shown where a tile fails)",
     "index": "on a commodity page, the link back to the overview; else null",

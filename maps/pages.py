@@ -111,6 +111,10 @@ def _skeleton(offline: bool) -> tuple[bytes, bytes]:
     text = root.render()
     if not isinstance(text, str) or text.count(_DATA_SLOT) != 1:
         raise TypeError("folium returned no HTML with one data slot")
+    # the page's language, for screen readers and hyphenation (folium's page names none)
+    if not text.startswith("<!DOCTYPE html>\n<html>"):
+        raise TypeError("folium's page does not start with <!DOCTYPE html> and <html>")
+    text = text.replace("<html>", '<html lang="en">', 1)
     head, tail = text.rstrip().split(_DATA_SLOT)
     if not tail.endswith("</html>") or head.count(_TITLE_SLOT.decode()) != 1:
         raise TypeError("folium returned no HTML with one title and ending with </html>")

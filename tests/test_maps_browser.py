@@ -101,7 +101,8 @@ class Page:
         dialog.dismiss()
 
     def route_point(self, route_id: str) -> tuple[float, float]:
-        """A screen point on a route's line, nearest its middle, that no control covers."""
+        """A screen point on a route's line, nearest its middle, that no control covers and
+        where the pointer finds that route (not another one crossing it)."""
         point = self.page.evaluate(
             """(id) => {
                 const hit = window.trmApp.visibleDrawn().find(d => d.route.id === id);
@@ -111,10 +112,13 @@ class Page:
                 const n = pts.length / 2, order = [...Array(n).keys()]
                     .sort((a, b) => Math.abs(a - n / 2) - Math.abs(b - n / 2));
                 for (const i of order) {
-                    const x = pts[2 * i], y = pts[2 * i + 1];
+                    // whole pixels: where the pointer lands
+                    const x = Math.round(pts[2 * i]), y = Math.round(pts[2 * i + 1]);
                     if (x < 5 || y < 5 || x > map.width - 5 || y > map.height - 5) continue;
                     const el = document.elementFromPoint(map.left + x, map.top + y);
-                    if (el && !el.closest('.leaflet-control')) return [map.left + x, map.top + y];
+                    const found = window.trmApp.routeAt(L.point(x, y));
+                    if (el && !el.closest('.leaflet-control') && found && found.id === id)
+                        return [map.left + x, map.top + y];
                 }
                 return null;
             }""",

@@ -24,6 +24,8 @@
     head.type = "button";
     head.setAttribute("aria-expanded", "true");
     var box = el("div", bodyClass);
+    box.id = bodyClass; // one panel of each kind on a page
+    head.setAttribute("aria-controls", box.id);
     outer.appendChild(head);
     outer.appendChild(box);
     head.addEventListener("click", function () {

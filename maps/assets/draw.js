@@ -230,7 +230,7 @@
     },
     _redraw: function () {
       var map = this._map;
-      if (!map || !this._canvas) return;
+      if (!map || !this._canvas || this._app.holdPaint) return;
       var app = this._app, f = app.frame(), size = map.getSize(), ratio = window.devicePixelRatio || 1;
       L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
       var key = app.layoutKey(f.scale);

@@ -25,9 +25,10 @@
         style: function () { return { color: "#b9b9b9", weight: 0.6, fillColor: "#f4f2ee", fillOpacity: 1 }; }
       }).addTo(map);
     }
-    // the view first, so that each layer is laid out and painted once, at it
-    if (data.bounds) map.fitBounds(data.bounds, { padding: [20, 20], animate: false });
     var app = new TRM.RouteApp(map, data);
+    // no painting until the start view is set (it depends on the panels' size): each layer is
+    // then laid out and painted once, at it
+    app.holdPaint = true;
     app.layers.forEach(function (layer) { layer.addTo(map); });
     app.addContext();
     app.addConflicts();
@@ -35,9 +36,31 @@
     app.addEditions();
     app.addLegend();
     app.addSearch();
+    app.addTable();
     app.bindEvents();
-    app.openFromHash();
-    window.addEventListener("hashchange", function () { app.openFromHash(); });
+    app.bindFocus();
+    app.bindView();
+    // the controls first in tab order, before the markers on the map (their stacking is
+    // by z-index, not document order)
+    map.getContainer().insertBefore(map._controlContainer, map.getContainer().firstChild);
+    map.getContainer().setAttribute("aria-label", "Map of the routes (the same routes as text: Routes as a table)");
+    app.layoutPanels();
+    // quarter zooms: the routes framed as large as the free part of the map allows (whole
+    // zooms would halve them when they miss the next one by a few pixels); +/- still step by 1
+    map.options.zoomSnap = 0.25;
+    // the view: the hash's (#view=, #off=), else the routes framed in the map the panels leave free
+    if (!app.applyViewHash()) app.fitRoutes();
+    // the layers, held until now, are laid out and painted once, at the start view
+    app.holdPaint = false;
+    app.layers.forEach(function (layer) { if (layer._map) layer._redraw(); });
+    if (app.openFromHash()) app.moved = app._hashRoute = true; // at one route: no refit past it
+    app._started = true;
+    window.addEventListener("hashchange", function () {
+      app._started = false;
+      if (!app.applyViewHash() && !app.moved) app.fitRoutes();
+      if (app.openFromHash()) app.moved = app._hashRoute = true;
+      app._started = true;
+    });
     window.trmApp = app;
     document.documentElement.setAttribute("data-trm-ready", "1");
     return app;

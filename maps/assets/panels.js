@@ -21,7 +21,7 @@
         var outer = panel.outer, box = panel.box;
         L.DomEvent.disableClickPropagation(outer);
         L.DomEvent.disableScrollPropagation(outer);
-        if (self.map.getSize().x < 900) panel.head.click();
+        if (self.smallScreen()) panel.head.click();
         box.appendChild(el("div", "trm-title", data.title));
         data.categories.forEach(function (cat) {
           var members = [];
@@ -36,10 +36,12 @@
             box2.type = "checkbox";
             box2.checked = true;
             box2.setAttribute("data-commodity", c.id);
+            box2.setAttribute("data-start", "1");
             box2.addEventListener("change", function () {
               if (box2.checked) self.map.addLayer(self.layers[i]);
               else self.map.removeLayer(self.layers[i]);
               self.refreshHighlight();
+              self.layersChanged();
             });
             label.appendChild(box2);
             label.appendChild(TRM.swatch(c));
@@ -63,8 +65,10 @@
           input.type = "checkbox";
           input.checked = self.map.hasLayer(row[2]);
           input.setAttribute("data-overlay", row[0]);
+          input.setAttribute("data-start", input.checked ? "1" : "0");
           input.addEventListener("change", function () {
             if (input.checked) self.map.addLayer(row[2]); else self.map.removeLayer(row[2]);
+            self.writeHash();
           });
           label.appendChild(input);
           label.appendChild(el("span", "trm-name", row[1]));
@@ -94,6 +98,9 @@
       onAdd: function () {
         var panel = collapsible("trm-legend", "Legend", "trm-legend-body");
         var outer = panel.outer, box = panel.box;
+        L.DomEvent.disableClickPropagation(outer);
+        L.DomEvent.disableScrollPropagation(outer);
+        if (self.smallScreen()) panel.head.click();
         var rows = [
           ["solid", "Stated by the report"],
           ["dashed", "Inferred from another source (or a corridor's waypoints)"],
@@ -161,32 +168,91 @@
     new Legend().addTo(this.map);
   };
 
+  /* The search box: a combobox over a list of places and routes; the arrow keys move through
+   * the list, Enter picks, Escape closes it. */
   RouteApp.prototype.addSearch = function () {
     var self = this, data = this.model.data;
     var Search = L.Control.extend({
       options: { position: "topleft" },
       onAdd: function () {
         var box = el("div", "trm-search leaflet-bar");
+        box.setAttribute("role", "search");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
-        var input = el("input");
+        var input = el("input"), active = -1;
         input.type = "search";
         input.placeholder = "Find a place or route";
         input.setAttribute("aria-label", "Find a place or route");
+        input.setAttribute("role", "combobox");
+        input.setAttribute("aria-autocomplete", "list");
+        input.setAttribute("aria-expanded", "false");
+        input.setAttribute("aria-controls", "trm-results");
         var list = el("ul", "trm-results");
+        list.id = "trm-results";
+        list.setAttribute("role", "listbox");
+        list.setAttribute("aria-label", "Places and routes found");
         box.appendChild(input);
         box.appendChild(list);
+        function clear() {
+          while (list.firstChild) list.removeChild(list.firstChild);
+          active = -1;
+          input.removeAttribute("aria-activedescendant");
+          input.setAttribute("aria-expanded", "false");
+        }
+        function options() { return list.querySelectorAll(".trm-result"); }
+        function activate(n) {
+          var items = options();
+          if (!items.length) return;
+          active = (n + items.length) % items.length;
+          for (var i = 0; i < items.length; i++) {
+            items[i].setAttribute("aria-selected", i === active ? "true" : "false");
+            items[i].classList.toggle("trm-active", i === active);
+          }
+          input.setAttribute("aria-activedescendant", items[active].id);
+          items[active].scrollIntoView({ block: "nearest" });
+        }
         // after a pick: the list closes (it would cover the popup), the input names the pick.
         // Closed once the click is handled: Leaflet tells a control's click from a map click
         // by the clicked element's ancestors, which a removed element no longer has
         function close(name) {
           window.setTimeout(function () {
-            while (list.firstChild) list.removeChild(list.firstChild);
+            clear();
             input.value = name;
           }, 0);
         }
+        function pickPlace(p) {
+          close(p.name);
+          self.map.setView([p.lat, p.lon], Math.max(self.map.getZoom(), 5));
+          // the place found: a ring of its own until the next search
+          if (self.foundMarker) self.map.removeLayer(self.foundMarker);
+          self.foundMarker = L.circleMarker([p.lat, p.lon], {
+            radius: 11, color: "#1f5fa8", weight: 3, fill: false, interactive: false,
+            className: "trm-found"
+          }).addTo(self.map);
+        }
+        function pickRoute(r) {
+          close(r.label);
+          self._returnFocus = input;
+          self.showRoute(r);
+        }
+        input.addEventListener("keydown", function (e) {
+          var items = options();
+          if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+            if (!items.length) return;
+            e.preventDefault();
+            activate(active < 0 ? (e.key === "ArrowDown" ? 0 : -1) : active + (e.key === "ArrowDown" ? 1 : -1));
+          } else if (e.key === "Enter") {
+            if (!items.length) return;
+            e.preventDefault();
+            items[active < 0 ? 0 : active].click();
+          } else if (e.key === "Escape" && list.firstChild) {
+            e.preventDefault();
+            e.stopPropagation();
+            clear();
+          }
+        });
         input.addEventListener("input", function () {
-          while (list.firstChild) list.removeChild(list.firstChild);
+          clear();
           var q = input.value.trim().toLowerCase();
           if (q.length < 2) return;
           var hits = [];
@@ -196,39 +262,28 @@
           self.model.routes.forEach(function (r) {
             if ((r.label + " " + r.path + " " + r.id).toLowerCase().indexOf(q) >= 0) hits.push({ kind: "route", r: r });
           });
-          hits.slice(0, 12).forEach(function (h) {
+          hits.slice(0, 12).forEach(function (h, n) {
             var li = el("li", "trm-result");
+            li.id = "trm-result-" + n;
+            li.setAttribute("role", "option");
+            li.setAttribute("aria-selected", "false");
             if (h.kind === "place") {
               li.textContent = h.p.name + " (" + h.p.kind + ")";
-              li.addEventListener("click", function () {
-                close(h.p.name);
-                self.map.setView([h.p.lat, h.p.lon], Math.max(self.map.getZoom(), 5));
-                // the place found: a ring of its own until the next search
-                if (self.foundMarker) self.map.removeLayer(self.foundMarker);
-                self.foundMarker = L.circleMarker([h.p.lat, h.p.lon], {
-                  radius: 11, color: "#1f5fa8", weight: 3, fill: false, interactive: false,
-                  className: "trm-found"
-                }).addTo(self.map);
-              });
+              li.addEventListener("click", function () { pickPlace(h.p); });
             } else {
               li.textContent = h.r.label;
               li.setAttribute("data-route", h.r.id);
-              li.addEventListener("click", function () {
-                close(h.r.label);
-                if (h.r.legs.length) {
-                  var b = L.latLngBounds([]);
-                  h.r.legs.forEach(function (leg) { for (var k = 0; k < leg.p.length; k += 2) b.extend([leg.p[k + 1], leg.p[k]]); });
-                  self.map.fitBounds(b, { padding: [40, 40] });
-                  self.openRoute(h.r);
-                } else if (h.r.anchor) {
-                  self.map.setView([h.r.anchor[1], h.r.anchor[0]], Math.max(self.map.getZoom(), 6));
-                  self.openRoute(h.r, L.latLng(h.r.anchor[1], h.r.anchor[0]));
-                }
-              });
+              li.addEventListener("click", function () { pickRoute(h.r); });
             }
             list.appendChild(li);
           });
-          if (!hits.length) list.appendChild(el("li", "trm-none", "No match"));
+          if (!hits.length) {
+            var none = el("li", "trm-none", "No match");
+            none.setAttribute("role", "option");
+            none.setAttribute("aria-disabled", "true");
+            list.appendChild(none);
+          }
+          input.setAttribute("aria-expanded", "true");
         });
         return box;
       }
@@ -274,6 +329,20 @@
           return box;
         }, { maxWidth: 380, maxHeight: 360 });
         marker.options.trmHub = h.name;
+        // a hub is reached with Tab (after the controls) and opened with Enter or Space
+        marker.on("add", function () {
+          var node = marker.getElement();
+          if (!node || node.hasAttribute("role")) return;
+          node.setAttribute("tabindex", "0");
+          node.setAttribute("role", "button");
+          node.setAttribute("aria-label", "Hub: " + h.name + ", " + h.routes.length + " routes");
+          node.addEventListener("keydown", function (e) {
+            if (e.key !== "Enter" && e.key !== " ") return;
+            e.preventDefault();
+            self._returnFocus = node;
+            marker.openPopup();
+          });
+        });
         self.hubLayer.addLayer(marker);
       });
       this.hubLayer.addTo(this.map);
