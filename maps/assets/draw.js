@@ -1,12 +1,15 @@
 /* trafficking-route-mapper page script: the route canvases and the app that owns them.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM,
- * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
- * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
- * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
+ * Written for this project. The script is several files sharing the namespace window.TRM,
+ * inlined into the page in the order of maps/layer.py's SCRIPTS. Page data arrives as JSON
+ * (JSON.parse, never evaluated; maps/page_keys.py describes every key) and catalogue text
+ * reaches the page through textContent and DOM nodes only, never innerHTML.
  */
 (function (TRM) {
   "use strict";
+
+  var tracePath = TRM.tracePath, shifted = TRM.shifted, legArrows = TRM.legArrows;
+  var phaseOf = TRM.phaseOf, pathLength = TRM.pathLength; // strokes.js
 
   /* One leg in projected pixels of a zoom level (world px * 2^zoom), offset sideways by its
    * lane (in CSS px, the same at every zoom) so shared legs stay apart, and its bounding box
@@ -41,144 +44,6 @@
     box[at] = x0; box[at + 1] = y0; box[at + 2] = x1; box[at + 3] = y1;
     return out;
   }
-
-  /* A leg's line on screen: projected points less the frame's offset. */
-  function tracePath(ctx, pts, ox, oy) {
-    ctx.moveTo(pts[0] - ox, pts[1] - oy);
-    for (var i = 2; i < pts.length; i += 2) ctx.lineTo(pts[i] - ox, pts[i + 1] - oy);
-  }
-
-  /* Screen copy of projected points (for arrowheads, rings and visibleDrawn). */
-  function shifted(pts, ox, oy) {
-    var out = new Float64Array(pts.length);
-    for (var i = 0; i < pts.length; i += 2) { out[i] = pts[i] - ox; out[i + 1] = pts[i + 1] - oy; }
-    return out;
-  }
-
-  function arrowHead(ctx, pts, size) {
-    var n = pts.length;
-    if (n < 4) return;
-    var x = pts[n - 2], y = pts[n - 1], k = n - 4;
-    // walk back to a point far enough away for a stable direction
-    while (k > 0 && Math.abs(pts[k] - x) + Math.abs(pts[k + 1] - y) < size) k -= 2;
-    var dx = x - pts[k], dy = y - pts[k + 1];
-    var len = Math.sqrt(dx * dx + dy * dy);
-    if (len < 1e-6) return;
-    dx /= len; dy /= len;
-    var bx = x - dx * size * 1.6, by = y - dy * size * 1.6;
-    ctx.moveTo(x, y);
-    ctx.lineTo(bx - dy * size * 0.75, by + dx * size * 0.75);
-    ctx.lineTo(bx + dy * size * 0.75, by - dx * size * 0.75);
-    ctx.closePath();
-  }
-
-  /* Screen distance between arrowheads along a leg, and the set-back of the end arrow from
-   * the leg's end (so the end's hub, ring or label does not cover it). */
-  var ARROW_SPACING = 170;
-  TRM.ARROW_SETBACK = 10;
-
-  /* The point and unit direction at distance `at` along a polyline, or null past its end. */
-  function along(pts, at) {
-    var run = 0;
-    for (var i = 2; i < pts.length; i += 2) {
-      var dx = pts[i] - pts[i - 2], dy = pts[i + 1] - pts[i - 1], len = Math.hypot(dx, dy);
-      if (len > 0 && run + len >= at) {
-        var t = (at - run) / len;
-        return [pts[i - 2] + dx * t, pts[i - 1] + dy * t, dx / len, dy / len];
-      }
-      run += len;
-    }
-    return null;
-  }
-
-  function pathLength(pts) {
-    var total = 0;
-    for (var i = 2; i < pts.length; i += 2) total += Math.hypot(pts[i] - pts[i - 2], pts[i + 1] - pts[i - 1]);
-    return total;
-  }
-
-  function arrowAt(ctx, a, size) {
-    arrowHead(ctx, [a[0] - a[2] * size * 3, a[1] - a[3] * size * 3, a[0], a[1]], size);
-  }
-
-  /* Arrowheads along a leg: one every ARROW_SPACING px, the first at a phase of its own
-   * (`phase` in 0..1), so that legs bundled side by side do not stack their arrows in one
-   * cluster; the last one set back from the end. Returns the arrows' [x, y, dx, dy, end]
-   * (end: 1 for the end arrow). */
-  function legArrows(ctx, pts, size, phase) {
-    var total = pathLength(pts), out = [], a;
-    if (total < size * 4) return out;
-    var end = total - TRM.ARROW_SETBACK;
-    a = along(pts, Math.max(end, size * 2));
-    if (a) { arrowAt(ctx, a, size); out.push(a.concat(1)); }
-    var room = end - size * 6; // mid arrows stay clear of the end arrow
-    if (room > size * 6) {
-      var step = Math.min(ARROW_SPACING, room);
-      for (var at = step * (0.35 + 0.5 * phase); at < room; at += ARROW_SPACING) {
-        a = along(pts, at);
-        if (a) { arrowAt(ctx, a, size); out.push(a.concat(0)); }
-      }
-    }
-    return out;
-  }
-
-  /* A leg's phase for its arrows, from its lane: legs side by side in a bundle get their arrows
-   * a quarter of the spacing apart along the line instead of abreast; a leg's arrows stay
-   * put as the map moves. */
-  function phaseOf(leg) { return (((0.5 + leg.o * 0.27) % 1) + 1) % 1; }
-
-  /* The second cue, after colour (the market's): what is drawn inside a line to tell the
-   * commodities of one market apart (routes.commodities.PATTERNS, page key "pattern").
-   * 0 nothing; 1 a white centre stripe; 2 white dots along the centre; 3 a dark centre line.
-   * Drawn over the line with the same dashes, one dot to a dash, so that a dashed line
-   * (inferred) stays dashed whatever its pattern. Too thin a line (under 2 px: the hairlines
-   * of pages with thousands of routes) has no room for one and is left plain. */
-  TRM.INFERRED_DASH = [6, 5];
-  TRM.PATTERN_DARK = "#111111";
-  TRM.strokePattern = function (ctx, pattern, width, dashed, trace) {
-    if (!pattern || width < 2) return;
-    var inner = Math.max(1, Math.round(width * 0.4 * 2) / 2), dash = TRM.INFERRED_DASH;
-    ctx.save();
-    ctx.lineCap = "round";
-    if (pattern === 2) {
-      // a dot (a zero-length dash with round caps) every 11 px, or at the middle of each dash
-      ctx.lineWidth = Math.max(1.5, width * 0.75);
-      ctx.setLineDash([0, dash[0] + dash[1]]);
-      ctx.lineDashOffset = dashed ? -dash[0] / 2 : 0;
-      ctx.strokeStyle = "#ffffff";
-    } else {
-      ctx.lineWidth = inner;
-      // the same dashes: the inner line's round caps, narrower than the line's, stay inside
-      ctx.setLineDash(dashed ? dash : []);
-      ctx.strokeStyle = pattern === 3 ? TRM.PATTERN_DARK : "#ffffff";
-    }
-    ctx.beginPath();
-    trace();
-    ctx.stroke();
-    ctx.restore();
-  };
-
-  /* A legend or layer-control swatch: a short line in the commodity's colour and pattern,
-   * drawn by the same code as the map's lines. */
-  TRM.swatch = function (commodity) {
-    var canvas = document.createElement("canvas"), ratio = window.devicePixelRatio || 1;
-    var w = 24, h = 10, width = 5;
-    canvas.className = "trm-swatch";
-    canvas.width = w * ratio; canvas.height = h * ratio;
-    canvas.style.width = w + "px"; canvas.style.height = h + "px";
-    canvas.setAttribute("data-pattern", String(commodity.pattern || 0));
-    var ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    function trace() { ctx.moveTo(width / 2, h / 2); ctx.lineTo(w - width / 2, h / 2); }
-    ctx.lineCap = "round";
-    ctx.strokeStyle = commodity.colour;
-    ctx.lineWidth = width;
-    ctx.beginPath();
-    trace();
-    ctx.stroke();
-    TRM.strokePattern(ctx, commodity.pattern || 0, width, false, trace);
-    return canvas;
-  };
 
   /* Radius in CSS px of the mark of a flow inside one area, for lines of the given width. */
   TRM.markRadius = function (width) { return width + 5; };
@@ -289,60 +154,6 @@
 
   TRM.RouteApp = RouteApp;
 
-  /* Region ends drawn as regions: a faint tinted area beneath the lines and the region's name
-   * in italic small capitals at its point, for every region (or flow's area) that a route of a
-   * ticked layer names, from the start, not only on hover. Without it a line ending at the
-   * point of "Europe" reads as a line to Poland, "Asia" as Bangladesh. The shapes are the page's
-   * region outlines (PAGE.regions), already there for the hover shading. */
-  TRM.REGION_TINT = "#9A6A2F"; // a brown: no commodity's hue (maps/static_draw.py uses the same)
-  RouteApp.prototype.regionEnds = function () {
-    var map = this.map;
-    if (!map.getPane("trmRegions")) {
-      map.createPane("trmRegions").style.zIndex = 420; // above the base map, below the routes
-      var labels = map.createPane("trmRegionLabels");
-      labels.style.zIndex = 455; // names above the lines, never catching the pointer
-      labels.style.pointerEvents = "none";
-    }
-    this.regionLayer = L.layerGroup();
-    this._regionKeys = null;
-    this.refreshRegions();
-    return this.regionLayer;
-  };
-
-  RouteApp.prototype.refreshRegions = function () {
-    if (!this.regionLayer) return;
-    var regions = this.model.data.regions, keys = {}, self = this;
-    this.layers.forEach(function (layer) {
-      if (!layer._map || !layer._canvas) return; // a layer being removed has no canvas
-      layer._routes.forEach(function (r) {
-        if (!self.reportShown(r.s)) return;
-        (r.regions || []).forEach(function (k) { if (regions[k]) keys[k] = true; });
-      });
-    });
-    var wanted = Object.keys(keys).sort();
-    if (wanted.join(" ") === this._regionKeys) return;
-    this._regionKeys = wanted.join(" ");
-    var group = this.regionLayer;
-    group.clearLayers();
-    if (!wanted.length) return;
-    var features = wanted.map(function (k) { return regions[k]; });
-    group.addLayer(L.geoJSON({ type: "FeatureCollection", features: features }, {
-      interactive: false, pane: "trmRegions",
-      style: function () {
-        return { color: TRM.REGION_TINT, weight: 1, opacity: 0.45, dashArray: "4 3",
-                 fillColor: TRM.REGION_TINT, fillOpacity: 0.14 };
-      }
-    }));
-    features.forEach(function (f) {
-      var at = f.properties.at;
-      if (!at) return;
-      var name = TRM.el("span", "trm-region-label", f.properties.name);
-      group.addLayer(L.marker([at[1], at[0]], {
-        pane: "trmRegionLabels", interactive: false, keyboard: false,
-        icon: L.divIcon({ className: "trm-region-icon", html: name, iconSize: null })
-      }));
-    });
-  };
 
   RouteApp.prototype.frame = function () {
     var map = this.map, zoom = map.getZoom(), scale = Math.pow(2, zoom);

@@ -1,9 +1,9 @@
 /* trafficking-route-mapper page script: start: draw the page's routes on its map.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM,
- * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
- * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
- * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
+ * Written for this project. The script is several files sharing the namespace window.TRM,
+ * inlined into the page in the order of maps/layer.py's SCRIPTS. Page data arrives as JSON
+ * (JSON.parse, never evaluated; maps/page_keys.py describes every key) and catalogue text
+ * reaches the page through textContent and DOM nodes only, never innerHTML.
  */
 (function (TRM) {
   "use strict";

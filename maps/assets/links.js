@@ -1,9 +1,9 @@
 /* trafficking-route-mapper page script: links across reports, editions and conflicts.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM, inlined
- * into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js.
- * Page data arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every
- * key) and catalogue text reaches the page through textContent and DOM nodes only.
+ * Written for this project. The script is several files sharing the namespace window.TRM,
+ * inlined into the page in the order of maps/layer.py's SCRIPTS. Page data arrives as JSON
+ * (JSON.parse, never evaluated; maps/page_keys.py describes every key) and catalogue text
+ * reaches the page through textContent and DOM nodes only, never innerHTML.
  *
  * A link is a leg of one commodity between two places, whichever reports state it: it is
  * drawn once, wider the more reports (of the edition shown) state it or a link matching it.
