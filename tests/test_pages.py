@@ -139,6 +139,7 @@ def test_the_page_carries_exactly_the_documented_keys(builtin_atlas: Atlas,
     assert {k for r in data["routes"] for k in r["d"]} == set(page_keys.DETAILS)
     assert {k for h in data["hubs"] for k in h} == set(page_keys.HUB)
     assert {k for r in data["reports"] for k in r} == set(page_keys.REPORT)
+    assert {k for label in data["labels"] for k in label} == set(page_keys.LABEL)
 
 
 def test_the_link_keys_are_documented_and_written(tmp_path: Path) -> None:
