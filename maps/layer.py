@@ -34,7 +34,8 @@ from jinja2 import Template
 from trafficking_route_mapper.geodata.atlas import Atlas
 
 #: The page script, in the order its files are inlined (see assets/base.js).
-SCRIPTS = ("base.js", "draw.js", "hit.js", "popup.js", "links.js", "panels.js", "init.js")
+SCRIPTS = ("base.js", "draw.js", "hit.js", "popup.js", "links.js", "panels.js", "places.js",
+           "init.js")
 LEAFLET_JS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 LEAFLET_CSS_URL = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 #: CARTO "Positron" (light), named by URL so folium/xyzservices do not ask for an API key.

@@ -56,14 +56,15 @@ def browser() -> Iterator[Any]:
 class Page:
     """A loaded page with everything it logged and requested."""
 
-    def __init__(self, browser: Any, path: Path, offline: bool) -> None:
+    def __init__(self, browser: Any, path: Path, offline: bool,
+                 size: tuple[int, int] = (1400, 900)) -> None:
         from xstatic.pkg import leaflet
 
         base = Path(leaflet.BASE_DIR)
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("dialog", self._dialog)
@@ -92,7 +93,7 @@ class Page:
         dialog.dismiss()
 
     def route_point(self, route_id: str) -> tuple[float, float]:
-        """A screen point on a route's line, nearest its middle, that no control covers."""
+        """A screen point on a route's line, nearest its middle, that no control or popup covers."""
         point = self.page.evaluate(
             """(id) => {
                 const hit = window.trmApp.visibleDrawn().find(d => d.route.id === id);
@@ -105,7 +106,7 @@ class Page:
                     const x = pts[2 * i], y = pts[2 * i + 1];
                     if (x < 5 || y < 5 || x > map.width - 5 || y > map.height - 5) continue;
                     const el = document.elementFromPoint(map.left + x, map.top + y);
-                    if (el && !el.closest('.leaflet-control')) return [map.left + x, map.top + y];
+                    if (el && !el.closest('.leaflet-control, .leaflet-popup')) return [map.left + x, map.top + y];
                 }
                 return null;
             }""",

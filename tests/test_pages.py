@@ -172,7 +172,8 @@ def test_the_script_reads_every_documented_key() -> None:
     # one-letter keys are read off a named object (leg.s, r.c); longer ones anywhere (.label)
     for table, owner in ((page_keys.PAGE, ""), (page_keys.COMMODITY, ""), (page_keys.ROUTE, "r"),
                          (page_keys.LEG, "leg"), (page_keys.DETAILS, ""), (page_keys.HUB, ""),
-                         (page_keys.REPORT, ""), (page_keys.LINK, "link")):
+                         (page_keys.REPORT, ""), (page_keys.LINK, "link"),
+                         (page_keys.LABEL, "label")):
         unread = [key for key in table if not re.search(
             rf"\b{owner}\.{key}\b" if len(key) == 1 else rf"\.{key}\b", script)]
         assert unread == [], unread

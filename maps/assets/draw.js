@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: the route canvases and the app that owns them.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM,
- * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
+ * Written for this project. The script is eight files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, places.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
@@ -251,7 +251,16 @@
       ctx.lineWidth = 1.5;
       ctx.stroke();
     });
-    // open ends: a hollow ring where the report does not say where the route goes or comes from
+    // open ends: drawn with the route when it is emphasised; else all together, over the
+    // hubs (places.js RingLayer)
+    if (emphasis) this.drawRings(ctx, drawn, width);
+    return drawn;
+  };
+
+  /* Open ends: a hollow ring where the report does not say where the route goes or comes
+   * from, at the end of its drawn leg. drawn: what drawRoutes returned. */
+  RouteApp.prototype.drawRings = function (ctx, drawn, width) {
+    var self = this;
     drawn.forEach(function (d) {
       var r = d.route, colour = self.model.commodities[r.c].colour;
       if (!d.legs.length) return;
@@ -269,7 +278,6 @@
         ctx.stroke();
       });
     });
-    return drawn;
   };
 
   RouteApp.prototype.visibleDrawn = function () {

@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: finding the route under the pointer.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM,
- * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
+ * Written for this project. The script is eight files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, places.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
@@ -56,9 +56,11 @@
   }
 
   /* The route nearest to a container point, within HIT_PX; this.hitLink is then the link
-   * (index into PAGE.links) of the leg found, or null. */
+   * (index into PAGE.links) of the leg found, or null, and this.hitLegs the route's drawn legs
+   * (container px; null for a leg another route draws), or null. */
   RouteApp.prototype.routeAt = function (containerPoint) {
     this.hitLink = null;
+    this.hitLegs = null;
     var g = this.grid();
     var x = containerPoint.x, y = containerPoint.y;
     var cx = Math.floor(x / g.cell), cy = Math.floor(y / g.cell);
@@ -70,7 +72,12 @@
         for (var j = 0; j < list.length; j++) {
           var hit = list[j], pts = g.drawn[hit[0]].legs[hit[1]], i = hit[2];
           var d = segDist(x, y, pts[i], pts[i + 1], pts[i + 2], pts[i + 3]);
-          if (d < bestD) { bestD = d; best = g.drawn[hit[0]].route; this.hitLink = best.legs[hit[1]].k; }
+          if (d < bestD) {
+            bestD = d;
+            best = g.drawn[hit[0]].route;
+            this.hitLink = best.legs[hit[1]].k;
+            this.hitLegs = g.drawn[hit[0]].legs;
+          }
         }
       }
     }
@@ -80,7 +87,7 @@
       var mark = g.marks[m].mark, dm = Math.hypot(x - mark[0], y - mark[1]);
       if (dm <= nearest) { nearest = dm; onMark = g.marks[m].route; }
     }
-    if (onMark) this.hitLink = null;
+    if (onMark) { this.hitLink = null; this.hitLegs = null; }
     return onMark || best;
   };
 })(window.TRM = window.TRM || {});

@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: start: draw the page's routes on its map.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM,
- * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
+ * Written for this project. The script is eight files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, places.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
@@ -18,6 +18,7 @@
     var app = new TRM.RouteApp(map, data);
     app.layers.forEach(function (layer) { layer.addTo(map); });
     app.addContext();
+    app.addRings();
     app.addConflicts();
     app.addControl();
     app.addEditions();
@@ -25,6 +26,7 @@
     app.addSearch();
     app.bindEvents();
     if (data.bounds) map.fitBounds(data.bounds, { padding: [20, 20], animate: false });
+    app.addLabels(); // once the controls and the view are there: they decide where labels fit
     app.openFromHash();
     window.addEventListener("hashchange", function () { app.openFromHash(); });
     window.trmApp = app;

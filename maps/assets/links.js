@@ -1,7 +1,7 @@
 /* trafficking-route-mapper page script: links across reports, editions and conflicts.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM, inlined
- * into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js.
+ * Written for this project. The script is eight files sharing the namespace window.TRM, inlined
+ * into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, places.js, init.js.
  * Page data arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every
  * key) and catalogue text reaches the page through textContent and DOM nodes only.
  *

@@ -1,14 +1,14 @@
 /* trafficking-route-mapper page script: the layer control, legend, search and context layers.
  *
- * Written for this project. The script is seven files sharing the namespace window.TRM,
- * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, init.js. Page data
+ * Written for this project. The script is eight files sharing the namespace window.TRM,
+ * inlined into the page in order: base.js, draw.js, hit.js, popup.js, links.js, panels.js, places.js, init.js. Page data
  * arrives as JSON (JSON.parse, never evaluated; maps/page_keys.py describes every key) and
  * catalogue text reaches the page through textContent and DOM nodes only, never innerHTML.
  */
 (function (TRM) {
   "use strict";
 
-  var el = TRM.el, collapsible = TRM.collapsible, evidenceBlock = TRM.evidenceBlock;
+  var el = TRM.el, collapsible = TRM.collapsible;
   var RouteApp = TRM.RouteApp;
 
   /* Layer control grouped by market category, with colour swatches and route counts. */
@@ -240,7 +240,7 @@
   };
 
   RouteApp.prototype.addContext = function () {
-    var self = this, data = this.model.data;
+    var data = this.model.data;
     var regionFeatures = Object.keys(data.regions).sort().map(function (k) { return data.regions[k]; });
     if (regionFeatures.length) {
       this.regionLayer = L.geoJSON({ type: "FeatureCollection", features: regionFeatures }, {
@@ -248,43 +248,6 @@
         style: function () { return { color: "#666", weight: 1, dashArray: "2 4", fill: false }; }
       });
     }
-    if (data.hubs.length) {
-      this.hubLayer = L.layerGroup();
-      data.hubs.forEach(function (h) {
-        var marker = L.circleMarker([h.lat, h.lon], {
-          radius: TRM.HUB_RADIUS, color: "#222", weight: 2, fillColor: "#fff", fillOpacity: 1, pane: "markerPane"
-        });
-        marker.bindTooltip(function () {
-          return el("span", null, h.name + ": " + h.routes.length + " routes" + (h.notes.length ? ", " + h.notes.length + " notes" : ""));
-        });
-        marker.bindPopup(function () {
-          var box = el("div", "trm-popup trm-hub");
-          box.appendChild(el("h3", null, h.name));
-          h.notes.forEach(function (n) {
-            var note = el("div", "trm-hub-note");
-            if (n.commodities.length) note.appendChild(el("div", "trm-meta", n.commodities.join(", ")));
-            note.appendChild(el("div", null, n.summary));
-            n.evidence.forEach(function (ev) { note.appendChild(evidenceBlock(ev)); });
-            note.appendChild(el("div", "trm-source", "Source: " + n.title));
-            box.appendChild(note);
-          });
-          box.appendChild(el("div", "trm-meta", h.routes.length ? "Routes through or within this place (" + h.routes.length + ")" : "No coded route passes through this place."));
-          var ul = el("ul");
-          h.routes.forEach(function (i) {
-            var r = self.model.routes[i], li = el("li");
-            var a = el("a", null, r.label + " — " + r.path + " (" + self.model.commodities[r.c].label + ")");
-            a.href = "#";
-            a.addEventListener("click", function (ev) { ev.preventDefault(); self.openRoute(r, r.legs.length ? null : L.latLng(h.lat, h.lon)); });
-            li.appendChild(a);
-            ul.appendChild(li);
-          });
-          box.appendChild(ul);
-          return box;
-        }, { maxWidth: 380, maxHeight: 360 });
-        marker.options.trmHub = h.name;
-        self.hubLayer.addLayer(marker);
-      });
-      this.hubLayer.addTo(this.map);
-    }
+    this.addHubs(); // places.js
   };
 })(window.TRM = window.TRM || {});
