@@ -160,7 +160,7 @@ def test_each_hub_at_belgium_can_be_pointed_at_and_opened(browser: Any, built: d
     for name in BELGIUM_HUBS:
         x, y = _hub_centres(page)[name]  # where it is now: a popup may have panned the map
         page.page.mouse.move(x, y)
-        tooltip = page.page.locator(".leaflet-tooltip.trm-hub-tooltip")
+        tooltip = page.page.locator(".leaflet-tooltip:not(.trm-leaflet-tooltip)")
         tooltip.wait_for(timeout=5000)
         assert tooltip.inner_text().startswith(name + ":"), (name, tooltip.inner_text())
         page.page.mouse.click(x, y)
@@ -225,9 +225,7 @@ def _visible_tooltips(page: Page) -> int:
 def test_one_overlay_at_a_time(browser: Any, built: dict[str, Path]) -> None:  # noqa: F811
     page = Page(browser, built["offline"], offline=True)
     _wait_placed(page)
-    route = "trafficked-persons-nigeria-belgium"
-    if route not in page.drawn_ids():
-        route = sorted(page.drawn_ids())[0]
+    route = "cannabis-resin-morocco-spain-france-belgium"  # its middle: in Spain, away from hubs
     x, y = page.route_point(route)
     hub = _hub_centres(page)["Brussels"]
     # a route's tooltip and shading, then the pointer onto a hub: only the hub's tooltip
@@ -235,7 +233,7 @@ def test_one_overlay_at_a_time(browser: Any, built: dict[str, Path]) -> None:  #
     page.page.locator(".leaflet-tooltip.trm-leaflet-tooltip").wait_for(timeout=5000)
     assert page.page.evaluate("() => !!window.trmApp.hlCanvas")
     page.page.mouse.move(hub[0], hub[1], steps=4)
-    page.page.locator(".leaflet-tooltip.trm-hub-tooltip").wait_for(timeout=5000)
+    page.page.locator(".leaflet-tooltip:not(.trm-leaflet-tooltip)").wait_for(timeout=5000)
     page.page.wait_for_timeout(100)
     assert page.page.locator(".leaflet-tooltip.trm-leaflet-tooltip").count() == 0
     assert page.page.evaluate("() => !window.trmApp.hlCanvas && !window.trmApp.hlLayer")
@@ -252,6 +250,7 @@ def test_one_overlay_at_a_time(browser: Any, built: dict[str, Path]) -> None:  #
     # a route clicked: its popup replaces the hub's, and it stays selected
     page.page.mouse.click(x, y)
     page.page.locator(f".leaflet-popup .trm-popup[data-route='{route}']").wait_for(timeout=5000)
+    page.page.wait_for_timeout(300)  # the hub's popup fades out
     assert page.page.locator(".leaflet-popup").count() == 1
     assert _visible_tooltips(page) == 0
     assert page.page.evaluate("() => window.trmApp.selected && window.trmApp.selected.id") == route
@@ -263,12 +262,13 @@ def test_popups_lie_in_the_free_map_and_scroll_to_their_last_line(
         browser: Any, built: dict[str, Path], size: tuple[int, int]) -> None:  # noqa: F811
     page = Page(browser, built["offline"], offline=True, size=size)
     _wait_placed(page)
-    hub = _hub_centres(page)["Belgium"]
-    opened = [lambda: page.page.mouse.click(hub[0], hub[1]),
-              lambda: page.page.mouse.click(*page.route_point("cannabis-resin-morocco-spain-france-belgium"))]
-    for open_it in opened:
+    for what in ("hub", "route"):
         page.page.evaluate("() => window.trmApp.map.closePopup()")
-        open_it()
+        if what == "hub":
+            x, y = _hub_centres(page)["Belgium"]
+        else:
+            x, y = page.route_point("cannabis-resin-morocco-spain-france-belgium")
+        page.page.mouse.click(x, y)
         page.page.locator(".leaflet-popup").wait_for(timeout=5000)
         page.page.wait_for_timeout(600)  # the autopan
         fit = page.page.evaluate("""() => {

@@ -207,7 +207,7 @@
         var n = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 2));
         for (var k = 0; k <= n; k++) {
           var x = ax + (bx - ax) * k / n, y = ay + (by - ay) * k / n;
-          if (Math.abs(x - point.x) < TIP_CLEAR + w && Math.abs(y - point.y) < TIP_CLEAR + h) near.push(x, y);
+          if (Math.hypot(x - point.x, y - point.y) < TIP_CLEAR) near.push(x, y);
         }
       }
     });
