@@ -35,7 +35,7 @@ from trafficking_route_mapper.geodata.atlas import Atlas
 
 #: The page script, in the order its files are inlined (see assets/base.js).
 SCRIPTS = ("base.js", "strokes.js", "draw.js", "regions.js", "hit.js", "popup.js", "links.js",
-           "panels.js", "table.js", "view.js", "init.js")
+           "panels.js", "places.js", "table.js", "view.js", "init.js")
 #: CARTO "Positron" (light), named by URL so folium/xyzservices do not ask for an API key.
 TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 TILES_ATTRIBUTION = (

@@ -49,6 +49,8 @@ class PageRoute:
     #: per drawn leg: whether it runs against its bundle's canonical order (from the second
     #: end to the first), so that its lane is on the same side of the line as the others'
     against: list[bool] = field(default_factory=list)
+    ends: list[str] = field(default_factory=list)  # place keys of its drawn line's ends
+    through: list[str] = field(default_factory=list)  # and of the places the line passes
 
 
 def thinning(routes: int) -> int:
@@ -150,8 +152,20 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         entry["d"] = details
         sea = any(lg[C.LEG_ROUTING][k] == "sea-lanes" for k in drawn_rows)
         prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, links, placed,
-                                  r[C.SOURCE_ID][i], sea, against))
+                                  r[C.SOURCE_ID][i], sea, against, *_ends(lg, drawn_rows)))
     return prepared
+
+
+def _ends(lg: dict[str, list[Any]], drawn_rows: list[int]) -> tuple[list[str], list[str]]:
+    """Place keys of the ends of a route's drawn line and of the places it passes through (a
+    corridor's waypoints included), from its drawn legs: an end is a place no drawn leg arrives
+    at, or none leaves from (every branch of a fan; beside an unstated end, the stated place its
+    ring is drawn at)."""
+    starts = [lg[C.LEG_FROM_PLACE][k] for k in drawn_rows]
+    stops = [lg[C.LEG_TO_PLACE][k] for k in drawn_rows]
+    every = [key for key in dict.fromkeys(starts + stops) if key is not None]
+    ends = [key for key in every if key not in stops or key not in starts]
+    return ends, [key for key in every if key not in ends]
 
 
 def open_ends(lg: dict[str, list[Any]], leg_rows: range, drawn_rows: list[int]) -> list[list[int]]:
@@ -335,13 +349,15 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
         "page": (pages or {}).get(cid),
     } for cid in commodity_ids]
     labels = dict(zip(table.index, table[C.COMMODITY_LABEL], strict=True))
+    hubs = _hubs(hub_routes, place_rows, atlas.hubs, set(commodity_ids), labels)
     return {
         "title": title,
         "categories": list(dict.fromkeys(atlas.commodities[C.CATEGORY])),
         "commodities": commodities,
         "routes": entries,
         "regions": regions,
-        "hubs": _hubs(hub_routes, place_rows, atlas.hubs, set(commodity_ids), labels),
+        "hubs": list(hubs.values()),
+        "labels": _labels(routes, place_rows, list(hubs)),
         "places": [{"name": r.name, "kind": r.kind, "lon": r.lon, "lat": r.lat}
                    for r in places.itertuples(index=False)],
         "reporting": ", ".join(reporting),
@@ -362,8 +378,36 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     }
 
 
+def _labels(routes: Sequence[PageRoute], place_rows: dict[str, Any],
+            hubs: list[str]) -> list[dict[str, Any]]:
+    """A label candidate for every place a drawn route uses, by place key: the routes it ends
+    and the routes it is a waypoint of (the page ranks them by the routes shown), and its hub
+    where it has one (the hub's label, beside the hub's symbol, stands for it)."""
+    ends: dict[str, list[int]] = defaultdict(list)
+    through: dict[str, list[int]] = defaultdict(list)
+    for i, route in enumerate(routes):
+        # a flow within an area: its mark, at the area's point, is its end
+        for key in route.places[:1] if "w" in route.entry else route.ends:
+            if key in place_rows:
+                ends[key].append(i)
+        for key in route.through:
+            if key in place_rows:
+                through[key].append(i)
+    out = []
+    for key in sorted(ends.keys() | through.keys()):
+        place = place_rows[key]
+        label: dict[str, Any] = {"name": place.name, "kind": place.kind, "lon": place.lon,
+                                 "lat": place.lat, "e": ends.get(key, []),
+                                 "t": through.get(key, [])}
+        if key in hubs:
+            label["h"] = hubs.index(key)
+        out.append(label)
+    return out
+
+
 def _hubs(hub_routes: dict[str, list[int]], place_rows: dict[str, Any], declared: Any,
-          shown: set[str], labels: dict[str, str]) -> list[dict[str, Any]]:
+          shown: set[str], labels: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Hubs by place key, in key order (the page's order)."""
     hubs: dict[str, dict[str, Any]] = {}
     for key in hub_routes:
         place = place_rows[key]
@@ -381,7 +425,8 @@ def _hubs(hub_routes: dict[str, list[int]], place_rows: dict[str, Any], declared
                           if ev[k] is not None} for ev in hub.evidence],
             "commodities": [labels[c] for c in hub.commodities],
         })
-    return [{**hubs[key], "routes": sorted(set(hub_routes.get(key, [])))} for key in sorted(hubs)]
+    return {key: {**hubs[key], "routes": sorted(set(hub_routes.get(key, [])))}
+            for key in sorted(hubs)}
 
 
 def _is_hub(place: Any, reporting: list[str]) -> bool:

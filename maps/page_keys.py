@@ -19,6 +19,8 @@ PAGE: dict[str, str] = {
                "the routes name (drawn tinted, beneath the lines) and the areas flows stay "
                "within; properties: name, at ([lon, lat] its name is written at)",
     "hubs": "places of the reporting countries with what passes through them: HUB objects",
+    "labels": "a label candidate for every place a drawn route uses: LABEL objects, in place-key "
+              "order (the page labels them by priority, skipping those with no room)",
     "places": "every place the routes use, for the search box: {name, kind, lon, lat}",
     "reporting": "the reporting countries' codes, comma-separated",
     "reportingNames": "reporting country code -> display name",
@@ -134,4 +136,17 @@ HUB: dict[str, str] = {
     "lat": "latitude",
     "notes": "what the reports say of the place: {summary, evidence, title, commodities}",
     "routes": "indexes into PAGE['routes'] of the routes through the place",
+}
+
+#: One entry of PAGE["labels"].
+LABEL: dict[str, str] = {
+    "name": "the place's name",
+    "kind": "country, region, city or port (regions are labelled in their own style)",
+    "lon": "longitude of the place's point",
+    "lat": "latitude",
+    "e": "indexes into PAGE['routes'] of the drawn routes the place is an end of (a place of "
+         "their first or last stage)",
+    "t": "indexes into PAGE['routes'] of the drawn routes passing through it",
+    "h": "index into PAGE['hubs'] of the place's hub (its label is drawn beside the hub's "
+         "symbol while hubs are shown); absent if none",
 }

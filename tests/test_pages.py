@@ -139,6 +139,7 @@ def test_the_page_carries_exactly_the_documented_keys(builtin_atlas: Atlas,
     assert {k for r in data["routes"] for k in r["d"]} == set(page_keys.DETAILS)
     assert {k for h in data["hubs"] for k in h} == set(page_keys.HUB)
     assert {k for r in data["reports"] for k in r} == set(page_keys.REPORT)
+    assert {k for label in data["labels"] for k in label} == set(page_keys.LABEL)
 
 
 def test_the_link_keys_are_documented_and_written(tmp_path: Path) -> None:
@@ -171,7 +172,8 @@ def test_the_script_reads_every_documented_key() -> None:
     # one-letter keys are read off a named object (leg.s, r.c); longer ones anywhere (.label)
     for table, owner in ((page_keys.PAGE, ""), (page_keys.COMMODITY, ""), (page_keys.ROUTE, "r"),
                          (page_keys.LEG, "leg"), (page_keys.DETAILS, ""), (page_keys.HUB, ""),
-                         (page_keys.REPORT, ""), (page_keys.LINK, "link")):
+                         (page_keys.REPORT, ""), (page_keys.LINK, "link"),
+                         (page_keys.LABEL, "label")):
         unread = [key for key in table if not re.search(
             rf"\b{owner}\.{key}\b" if len(key) == 1 else rf"\.{key}\b", script)]
         assert unread == [], unread

@@ -308,8 +308,16 @@
       ctx.lineWidth = 1.5;
       ctx.stroke();
     });
-    // open ends: a hollow ring where the report does not say where the route goes or comes from
-    lay.items.forEach(function (d) {
+    // open ends: drawn with the route when it is emphasised; else all together, over the
+    // hubs (places.js RingLayer)
+    if (emphasis) this.drawRings(ctx, onScreen(lay, ox, oy), width);
+  };
+
+  /* Open ends: a hollow ring where the report does not say where the route goes or comes
+   * from, at the end of its drawn leg. drawn: screen geometry (drawRoutes, visibleDrawn). */
+  RouteApp.prototype.drawRings = function (ctx, drawn, width) {
+    var self = this;
+    drawn.forEach(function (d) {
       var r = d.route, colour = self.model.commodities[r.c].colour;
       if (!d.legs.length || !r.open.length) return;
       r.open.forEach(function (o) {
@@ -317,7 +325,7 @@
         if (!pts) return;
         var x = o[1] ? pts[pts.length - 2] : pts[0], y = o[1] ? pts[pts.length - 1] : pts[1];
         ctx.beginPath();
-        ctx.arc(x - ox, y - oy, width + 4, 0, 2 * Math.PI);
+        ctx.arc(x, y, width + 4, 0, 2 * Math.PI);
         ctx.lineWidth = 2;
         ctx.strokeStyle = colour;
         ctx.fillStyle = "rgba(255,255,255,0.85)";

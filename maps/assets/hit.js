@@ -135,11 +135,13 @@
   }
 
   /* The route nearest to a container point, within HIT_PX; this.hitLink is then the link
-   * (index into PAGE.links) of the leg found, or null. Distances are taken in screen px
+   * (index into PAGE.links) of the leg found, or null, and this.hitLegs the route's drawn legs
+   * (container px; null for a leg another route draws), or null. Distances are taken in screen px
    * (projected less the frame offset), as the lines are drawn. Among segments at the same
    * distance the first in drawing order wins, however it was found. */
   RouteApp.prototype.routeAt = function (containerPoint) {
     this.hitLink = null;
+    this.hitLegs = null;
     var f = this.frame(), ox = f.ox, oy = f.oy;
     var x = containerPoint.x, y = containerPoint.y, wx = x + ox, wy = y + oy;
     var best = null, bestD = HIT_PX, bestLayer = -1, bestLeg = -1, bestI = -1;
@@ -184,8 +186,10 @@
     });
     var found = null;
     if (best) {
-      found = best.items[best.legItem[bestLeg]].route;
+      var item = best.items[best.legItem[bestLeg]];
+      found = item.route;
       this.hitLink = found.legs[best.legNo[bestLeg]].k;
+      this.hitLegs = item.legs.map(function (pts) { return pts && TRM.shifted(pts, ox, oy); });
     }
     // a flow within an area is found on its mark, which lies over any line there
     var nearest = TRM.markRadius(this.width) + 2, onMark = null;
@@ -193,7 +197,7 @@
       var mark = marks[m].mark, dm = Math.hypot(x - (mark[0] - ox), y - (mark[1] - oy));
       if (dm <= nearest) { nearest = dm; onMark = marks[m].route; }
     }
-    if (onMark) this.hitLink = null;
+    if (onMark) { this.hitLink = null; this.hitLegs = null; }
     return onMark || found;
   };
 })(window.TRM = window.TRM || {});

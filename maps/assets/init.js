@@ -31,6 +31,7 @@
     app.holdPaint = true;
     app.layers.forEach(function (layer) { layer.addTo(map); });
     app.addContext();
+    app.addRings();
     app.addConflicts();
     app.addControl();
     app.addEditions();
@@ -53,6 +54,7 @@
     // the layers, held until now, are laid out and painted once, at the start view
     app.holdPaint = false;
     app.layers.forEach(function (layer) { if (layer._map) layer._redraw(); });
+    app.addLabels(); // places.js: once the controls and the view are there, they decide where labels fit
     if (app.openFromHash()) app.moved = app._hashRoute = true; // at one route: no refit past it
     app._started = true;
     window.addEventListener("hashchange", function () {

@@ -8,7 +8,7 @@
 (function (TRM) {
   "use strict";
 
-  var el = TRM.el, collapsible = TRM.collapsible, evidenceBlock = TRM.evidenceBlock;
+  var el = TRM.el, collapsible = TRM.collapsible;
   var RouteApp = TRM.RouteApp;
 
   /* Layer control grouped by market category, with colour swatches and route counts. */
@@ -292,60 +292,9 @@
   };
 
   RouteApp.prototype.addContext = function () {
-    var self = this, data = this.model.data;
+    var data = this.model.data;
     var regionFeatures = Object.keys(data.regions).sort().map(function (k) { return data.regions[k]; });
-    if (regionFeatures.length) this.regionEnds().addTo(this.map); // draw.js
-    if (data.hubs.length) {
-      this.hubLayer = L.layerGroup();
-      data.hubs.forEach(function (h) {
-        var marker = L.circleMarker([h.lat, h.lon], {
-          radius: TRM.HUB_RADIUS, color: "#222", weight: 2, fillColor: "#fff", fillOpacity: 1, pane: "markerPane"
-        });
-        marker.bindTooltip(function () {
-          return el("span", null, h.name + ": " + h.routes.length + " routes" + (h.notes.length ? ", " + h.notes.length + " notes" : ""));
-        });
-        marker.bindPopup(function () {
-          var box = el("div", "trm-popup trm-hub");
-          box.appendChild(el("h3", null, h.name));
-          h.notes.forEach(function (n) {
-            var note = el("div", "trm-hub-note");
-            if (n.commodities.length) note.appendChild(el("div", "trm-meta", n.commodities.join(", ")));
-            note.appendChild(el("div", null, n.summary));
-            n.evidence.forEach(function (ev) { note.appendChild(evidenceBlock(ev)); });
-            note.appendChild(el("div", "trm-source", "Source: " + n.title));
-            box.appendChild(note);
-          });
-          box.appendChild(el("div", "trm-meta", h.routes.length ? "Routes through or within this place (" + h.routes.length + ")" : "No coded route passes through this place."));
-          var ul = el("ul");
-          h.routes.forEach(function (i) {
-            var r = self.model.routes[i], li = el("li");
-            var a = el("a", null, r.label + " — " + r.path + " (" + self.model.commodities[r.c].label + ")");
-            a.href = "#";
-            a.addEventListener("click", function (ev) { ev.preventDefault(); self.openRoute(r, r.legs.length ? null : L.latLng(h.lat, h.lon)); });
-            li.appendChild(a);
-            ul.appendChild(li);
-          });
-          box.appendChild(ul);
-          return box;
-        }, { maxWidth: 380, maxHeight: 360 });
-        marker.options.trmHub = h.name;
-        // a hub is reached with Tab (after the controls) and opened with Enter or Space
-        marker.on("add", function () {
-          var node = marker.getElement();
-          if (!node || node.hasAttribute("role")) return;
-          node.setAttribute("tabindex", "0");
-          node.setAttribute("role", "button");
-          node.setAttribute("aria-label", "Hub: " + h.name + ", " + h.routes.length + " routes");
-          node.addEventListener("keydown", function (e) {
-            if (e.key !== "Enter" && e.key !== " ") return;
-            e.preventDefault();
-            self._returnFocus = node;
-            marker.openPopup();
-          });
-        });
-        self.hubLayer.addLayer(marker);
-      });
-      this.hubLayer.addTo(this.map);
-    }
+    if (regionFeatures.length) this.regionEnds().addTo(this.map); // regions.js
+    this.addHubs(); // places.js
   };
 })(window.TRM = window.TRM || {});

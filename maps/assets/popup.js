@@ -112,33 +112,171 @@
       var leg = r.legs[Math.floor(r.legs.length / 2)], mid = Math.floor(leg.p.length / 4) * 2;
       at = L.latLng(leg.p[mid + 1], leg.p[mid]);
     }
-    var self = this;
-    this.popup = L.popup({ maxWidth: 380, maxHeight: 420, autoPanPadding: [20, 20] })
-      .setLatLng(at).setContent(this.popupContent(r, link)).openOn(this.map);
-    this.popup.on("remove", function () { self.selected = null; self.refreshHighlight(); });
+    var self = this, popup = this.newPopup({ maxWidth: 380, maxHeight: 420 });
+    this.popup = popup;
+    // a popup that replaces this one is already this.popup when this one closes
+    popup.on("remove", function () {
+      if (self.popup !== popup) return;
+      self.popup = null;
+      self.selected = null;
+      self.refreshHighlight();
+    });
+    popup.setLatLng(at).setContent(this.popupContent(r, link)).openOn(this.map);
   };
 
+  /* Margin in CSS px kept between a popup and the map's edge or a control. */
+  var POPUP_MARGIN = 8;
+  /* Height in CSS px a popup adds to its content: its margins, border and tip. */
+  var POPUP_FRAME = 13 + 13 + 2 + 20;
+
+  /* A popup that, as it opens, fits itself into the part of the map the controls leave
+   * free: its content's height at most what is left there (scrolled past it), and the map
+   * panned so that it lies in that part (autoPan padding). */
+  var FitPopup = L.Popup.extend({
+    onAdd: function (map) {
+      if (this._trmApp) this._trmApp.fitPopup(this);
+      return L.Popup.prototype.onAdd.call(this, map);
+    }
+  });
+
+  RouteApp.prototype.newPopup = function (options) {
+    var popup = new FitPopup(L.extend({ autoPan: true }, options));
+    popup._trmApp = this;
+    popup.options.trmMaxHeight = options.maxHeight;
+    return popup;
+  };
+
+  /* The free part of the map: the controls sit in its four corners, so a popup goes between
+   * the left and right columns, or beside one column below (or above) the other's controls,
+   * whichever leaves it the most height at its full width. */
+  RouteApp.prototype.fitPopup = function (popup) {
+    var map = this.map, size = map.getSize(), box = map.getContainer().getBoundingClientRect();
+    var ext = { left: 0, right: 0, topLeft: 0, topRight: 0, bottomLeft: 0, bottomRight: 0 };
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (node) {
+      var r = node.getBoundingClientRect(), corner = node.parentNode.classList;
+      if (!r.width || !r.height) return;
+      var left = corner.contains("leaflet-left"), top = corner.contains("leaflet-top");
+      if (left) ext.left = Math.max(ext.left, r.right - box.left);
+      else ext.right = Math.max(ext.right, box.right - r.left);
+      var key = (top ? "top" : "bottom") + (left ? "Left" : "Right");
+      ext[key] = Math.max(ext[key], top ? r.bottom - box.top : box.bottom - r.top);
+    });
+    var m = POPUP_MARGIN, need = popup.options.maxWidth + 46;
+    var layouts = [
+      [ext.left + m, m, ext.right + m, m],                              // between the columns
+      [ext.left + m, ext.topRight + m, m, ext.bottomRight + m],         // right of the left column
+      [m, ext.topLeft + m, ext.right + m, ext.bottomLeft + m],          // left of the right column
+      [m, Math.max(ext.topLeft, ext.topRight) + m, m, Math.max(ext.bottomLeft, ext.bottomRight) + m]
+    ];
+    var best = null, bestH = -1;
+    layouts.forEach(function (l) {
+      var w = size.x - l[0] - l[2], h = size.y - l[1] - l[3];
+      if (w >= need && h > bestH) { best = l; bestH = h; }
+    });
+    if (!best) best = layouts[0]; // too narrow for any: keep clear of the columns' sides
+    var free = size.y - best[1] - best[3];
+    popup.options.maxHeight = Math.max(120, Math.min(popup.options.trmMaxHeight, free - POPUP_FRAME));
+    popup.options.autoPanPaddingTopLeft = L.point(best[0], best[1]);
+    popup.options.autoPanPaddingBottomRight = L.point(best[2], best[3]);
+  };
+
+  /* The pointer left the routes (for a hub, a control, a popup): no route tooltip, no
+   * route shading but the opened route's. */
+  RouteApp.prototype.leaveRoute = function () {
+    this.hover = null;
+    this.hoverLink = null;
+    if (this.routeTip) this.map.closeTooltip(this.routeTip);
+    if (!this.selected) this.highlight(null);
+    this.map.getContainer().style.cursor = "";
+  };
+
+  /* Distance in CSS px between the pointer and the nearest corner of the route tooltip, and
+   * how far around the pointer the tooltip keeps clear of the hovered route's line. */
+  var TIP_OFFSET = 14, TIP_CLEAR = 60;
+
+  /* Put the route tooltip beside the hovered line, not on it: one of its corners TIP_OFFSET px
+   * from the pointer diagonally (above right, above left, below right, below left, in that
+   * order), the first whose box holds no point of the route's line near the pointer and lies
+   * in the map. legs: the route's drawn legs (hit.js), or null for a mark. */
+  RouteApp.prototype.placeTip = function (tip, point, legs) {
+    var node = tip.getElement(), size = this.map.getSize();
+    if (!node) return;
+    var w = node.offsetWidth, h = node.offsetHeight, near = [];
+    (legs || []).forEach(function (pts) {
+      if (!pts) return;
+      for (var i = 0; i + 3 < pts.length; i += 2) {
+        var ax = pts[i], ay = pts[i + 1], bx = pts[i + 2], by = pts[i + 3];
+        var n = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 2));
+        for (var k = 0; k <= n; k++) {
+          var x = ax + (bx - ax) * k / n, y = ay + (by - ay) * k / n;
+          if (Math.hypot(x - point.x, y - point.y) < TIP_CLEAR) near.push(x, y);
+        }
+      }
+    });
+    var d = TIP_OFFSET / Math.SQRT2, best = null;
+    [[1, -1], [-1, -1], [1, 1], [-1, 1]].some(function (s) {
+      var cx = point.x + s[0] * d, cy = point.y + s[1] * d;
+      var b = { x: s[0] > 0 ? cx : cx - w, y: s[1] > 0 ? cy : cy - h };
+      if (b.x < 0 || b.y < 0 || b.x + w > size.x || b.y + h > size.y) return false;
+      if (!best) best = b; // in the map at least
+      for (var i = 0; i < near.length; i += 2) {
+        if (near[i] > b.x - 2 && near[i] < b.x + w + 2 && near[i + 1] > b.y - 2 && near[i + 1] < b.y + h + 2) return false;
+      }
+      best = b;
+      return true;
+    });
+    if (!best) best = { x: point.x + d, y: point.y - d - h };
+    // Leaflet places a "right" tooltip's left edge at point.x + offset.x, its middle at
+    // point.y + offset.y: the offsets that put its top left corner at (best.x, best.y)
+    tip.options.direction = "right";
+    tip.options.offset = L.point(best.x - point.x, best.y + h / 2 - point.y);
+    tip.update();
+  };
+
+  /* The pointer is over something that is not the map: a popup, a control, a hub. */
+  function overOther(e) {
+    var t = e.originalEvent && e.originalEvent.target;
+    return !!(t && t.closest && t.closest(".leaflet-popup, .leaflet-control, .trm-hub-mark"));
+  }
+
   RouteApp.prototype.bindEvents = function () {
-    var self = this, map = this.map, pending = null, tip = L.tooltip({ sticky: true, direction: "top", offset: [0, -8], className: "trm-leaflet-tooltip" });
+    var self = this, map = this.map, pending = null;
+    var tip = L.tooltip({ sticky: true, direction: "right", className: "trm-leaflet-tooltip" });
+    this.routeTip = tip;
+    // one overlay at a time: an open popup closes every tooltip and takes the hover's place
+    map.on("popupopen", function (e) {
+      self.openPopup = e.popup;
+      self.leaveRoute();
+      if (self.hubMarkers) self.hubMarkers.forEach(function (m) { m.closeTooltip(); });
+    });
+    map.on("popupclose", function (e) { if (self.openPopup === e.popup) self.openPopup = null; });
     map.on("mousemove", function (e) {
       pending = e;
       if (self._raf) return;
       self._raf = window.requestAnimationFrame(function () {
         self._raf = null;
-        var ev = pending, r = self.routeAt(ev.containerPoint);
+        var ev = pending, r = overOther(ev) ? null : self.routeAt(ev.containerPoint);
         map.getContainer().style.cursor = r ? "pointer" : "";
+        if (!r || self.openPopup) {
+          // nothing under the pointer, or a popup open: it is the one overlay shown
+          if (self.hover) self.leaveRoute();
+          if (r) map.getContainer().style.cursor = "pointer";
+          return;
+        }
         if (r !== self.hover || self.hitLink !== self.hoverLink) {
           if (r !== self.hover && !self.selected) self.highlight(r);
           self.hover = r;
           self.hoverLink = self.hitLink;
-          if (r) { tip.setContent(self.tooltipContent(r, self.hitLink)); }
-          else map.closeTooltip(tip);
+          tip.setContent(self.tooltipContent(r, self.hitLink));
         }
-        if (r) { tip.setLatLng(ev.latlng); if (!map.hasLayer(tip)) map.openTooltip(tip); }
+        tip.setLatLng(ev.latlng);
+        if (!map.hasLayer(tip)) map.openTooltip(tip);
+        self.placeTip(tip, ev.containerPoint, self.hitLegs);
       });
     });
-    map.on("mouseout", function () { self.hover = null; map.closeTooltip(tip); if (!self.selected) self.highlight(null); });
+    map.on("mouseout", function () { self.leaveRoute(); });
     map.on("click", function (e) {
+      if (overOther(e)) return;
       var r = self.routeAt(e.containerPoint);
       if (r) self.openRoute(r, e.latlng, self.hitLink);
     });

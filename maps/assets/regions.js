@@ -10,9 +10,9 @@
 
   var RouteApp = TRM.RouteApp;
 
-  /* Region ends drawn as regions: a faint tinted area beneath the lines and the region's name
-   * in italic small capitals at its point, for every region (or flow's area) that a route of a
-   * ticked layer names, from the start, not only on hover. Without it a line ending at the
+  /* Region ends drawn as regions: a faint tinted area beneath the lines, for every region (or
+   * flow's area) that a route of a ticked layer names, from the start, not only on hover; the
+   * region's name is among the place labels, in italic capitals (places.js). Without it a line ending at the
    * point of "Europe" reads as a line to Poland, "Asia" as Bangladesh. The shapes are the page's
    * region outlines (PAGE.regions), already there for the hover shading. */
   TRM.REGION_TINT = "#9A6A2F"; // a brown: no commodity's hue (maps/static_draw.py uses the same)
@@ -20,9 +20,6 @@
     var map = this.map;
     if (!map.getPane("trmRegions")) {
       map.createPane("trmRegions").style.zIndex = 420; // above the base map, below the routes
-      var labels = map.createPane("trmRegionLabels");
-      labels.style.zIndex = 455; // names above the lines, never catching the pointer
-      labels.style.pointerEvents = "none";
     }
     this.regionLayer = L.layerGroup();
     this._regionKeys = null;
@@ -54,14 +51,5 @@
                  fillColor: TRM.REGION_TINT, fillOpacity: 0.14 };
       }
     }));
-    features.forEach(function (f) {
-      var at = f.properties.at;
-      if (!at) return;
-      var name = TRM.el("span", "trm-region-label", f.properties.name);
-      group.addLayer(L.marker([at[1], at[0]], {
-        pane: "trmRegionLabels", interactive: false, keyboard: false,
-        icon: L.divIcon({ className: "trm-region-icon", html: name, iconSize: null })
-      }));
-    });
   };
 })(window.TRM = window.TRM || {});
