@@ -102,8 +102,8 @@ class Page:
         dialog.dismiss()
 
     def route_point(self, route_id: str) -> tuple[float, float]:
-        """A screen point on a route's line, nearest its middle, that no control or popup covers
-        and where the pointer finds that route (not another one crossing it)."""
+        """A screen point on a route's line, nearest its middle, that no control, popup or hub
+        covers and where the pointer finds that route (not another one crossing it)."""
         point = self.page.evaluate(
             """(id) => {
                 const hit = window.trmApp.visibleDrawn().find(d => d.route.id === id);
@@ -118,7 +118,7 @@ class Page:
                     if (x < 5 || y < 5 || x > map.width - 5 || y > map.height - 5) continue;
                     const el = document.elementFromPoint(map.left + x, map.top + y);
                     const found = window.trmApp.routeAt(L.point(x, y));
-                    if (el && !el.closest('.leaflet-control, .leaflet-popup') && found && found.id === id)
+                    if (el && !el.closest('.leaflet-control, .leaflet-popup, .trm-hub-mark') && found && found.id === id)
                         return [map.left + x, map.top + y];
                 }
                 return null;
@@ -182,10 +182,11 @@ def test_online_page_whose_tiles_fail_still_shows_the_countries(browser: Any,
     tab.goto(built["online"].resolve().as_uri())
     tab.wait_for_selector("html[data-trm-ready]", timeout=15000)
     tab.wait_for_timeout(300)
-    # land (the country layer's fill) and sea (the page's background) where no route runs:
-    # central Russia and the South Atlantic, with the controls out of the way
+    # land (the country layer's fill) and sea (the page's background) where no route runs nor
+    # any region the routes name is tinted: central Australia and the South Atlantic, with the
+    # controls out of the way
     tab.add_style_tag(content=".leaflet-control-container { display: none; }")
-    points = tab.evaluate("""() => [[62, 95], [-35, -20]].map(([lat, lon]) => {
+    points = tab.evaluate("""() => [[-25, 134], [-35, -20]].map(([lat, lon]) => {
         const p = window.trmApp.map.latLngToContainerPoint([lat, lon]);
         return [Math.round(p.x), Math.round(p.y)];
     })""")

@@ -234,7 +234,7 @@ def test_one_overlay_at_a_time(browser: Any, built: dict[str, Path]) -> None:  #
     assert page.page.evaluate("() => !!window.trmApp.hlCanvas")
     page.page.mouse.move(hub[0], hub[1], steps=4)
     page.page.locator(".leaflet-tooltip:not(.trm-leaflet-tooltip)").wait_for(timeout=5000)
-    page.page.wait_for_timeout(100)
+    page.page.wait_for_timeout(300)  # a closed tooltip fades out for 200 ms
     assert page.page.locator(".leaflet-tooltip.trm-leaflet-tooltip").count() == 0
     assert page.page.evaluate("() => !window.trmApp.hlCanvas && !window.trmApp.hlLayer")
     # the hub opened: its popup alone, no tooltip

@@ -255,15 +255,24 @@
     ctx.lineCap = "round";
     var dense = self.model.data.dense && !emphasis;
     var arrows = lay.items.map(function () { return []; });
+    // the arrows of every layer painted at this view (not of an emphasised route, drawn whole)
+    var taken = null, paintId = (self._paints = (self._paints || 0) + 1);
+    if (!emphasis) {
+      var view = lay.scale + " " + ox + " " + oy;
+      if (!self._arrows || self._arrows.view !== view) self._arrows = { view: view, taken: new TRM.ArrowsTaken() };
+      taken = self._arrows.taken;
+    }
     lay.groups.forEach(function (group) {
       var colour = group.colour, shown = [];
       group.lines.forEach(function (i, k) { if (seen(i)) shown.push(k); });
       if (!shown.length) return;
       var lines = shown.map(function (k) { return lay.legs[group.lines[k]]; });
       if (!dense) {
-        // a white casing, so that lines bundled together or crossing read as separate lines
-        // (solid under dashes too: the gaps show the base map, not the line below)
-        ctx.setLineDash([]);
+        // a white casing, so that lines bundled together or crossing read as separate lines;
+        // dashed with a dashed line, so that the gaps stay open and a dashed line still reads
+        // as dashed
+        ctx.setLineDash(group.dashed ? TRM.INFERRED_DASH : []);
+        ctx.lineCap = group.dashed ? "butt" : "round"; // round caps would close the gaps
         ctx.strokeStyle = emphasis ? "rgba(255,255,255,0.9)" : "rgba(255,255,255,0.85)";
         ctx.lineWidth = group.width + (emphasis ? 3 : 2);
         ctx.beginPath();
@@ -271,6 +280,7 @@
         ctx.stroke();
       }
       var trace = function () { lines.forEach(function (pts) { tracePath(ctx, pts, ox, oy); }); };
+      ctx.lineCap = "round";
       ctx.setLineDash(group.dashed ? TRM.INFERRED_DASH : []);
       ctx.strokeStyle = colour;
       ctx.lineWidth = group.width;
@@ -285,7 +295,8 @@
       ctx.beginPath();
       shown.forEach(function (k, n) {
         var owner = group.owners[k];
-        var drawnArrows = legArrows(ctx, shifted(lines[n], ox, oy), group.width + 3, group.phases[k]);
+        var drawnArrows = legArrows(ctx, shifted(lines[n], ox, oy), group.width + 3, group.phases[k], taken,
+                                    lay.items[owner].route.c, paintId);
         arrows[owner] = arrows[owner].concat(drawnArrows);
       });
       ctx.fill();

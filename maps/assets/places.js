@@ -314,8 +314,8 @@
   // a layer drawn again (shown, hidden, moved, another edition): rings, hubs and labels
   // follow in the next frame
   var layerChanged = RouteApp.prototype.layerChanged;
-  RouteApp.prototype.layerChanged = function () {
-    layerChanged.call(this);
+  RouteApp.prototype.layerChanged = function (layer) {
+    layerChanged.call(this, layer); // hit.js: the layer's index
     var self = this;
     if (this._placesFrame) return;
     this._placesFrame = window.requestAnimationFrame(function () {

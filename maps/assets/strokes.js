@@ -71,22 +71,55 @@
    * (`phase` in 0..1), so that legs bundled side by side do not stack their arrows in one
    * cluster; the last one set back from the end. Returns the arrows' [x, y, dx, dy, end]
    * (end: 1 for the end arrow). */
-  function legArrows(ctx, pts, size, phase) {
+  function legArrows(ctx, pts, size, phase, taken, owner, paint) {
     var total = pathLength(pts), out = [], a;
     if (total < size * 4) return out;
     var end = total - TRM.ARROW_SETBACK;
     a = along(pts, Math.max(end, size * 2));
-    if (a) { arrowAt(ctx, a, size); out.push(a.concat(1)); }
+    if (a) { arrowAt(ctx, a, size); out.push(a.concat(1)); if (taken) taken.add(a, owner, paint); }
     var room = end - size * 6; // mid arrows stay clear of the end arrow
     if (room > size * 6) {
       var step = Math.min(ARROW_SPACING, room);
       for (var at = step * (0.35 + 0.5 * phase); at < room; at += ARROW_SPACING) {
-        a = along(pts, at);
-        if (a) { arrowAt(ctx, a, size); out.push(a.concat(0)); }
+        // where another leg's arrow is already drawn there (legs converging, or side by side
+        // at a small scale), a little further along, else none: no pile of arrows
+        var tries = [at, at + step * 0.2, at - step * 0.2], placed = null;
+        for (var t = 0; t < tries.length && !placed; t++) {
+          if (tries[t] <= 0 || tries[t] >= room) continue;
+          a = along(pts, tries[t]);
+          if (a && (!taken || taken.free(a, size, owner, paint))) placed = a;
+        }
+        if (placed) { arrowAt(ctx, placed, size); out.push(placed.concat(0)); if (taken) taken.add(placed, owner, paint); }
       }
     }
     return out;
   }
+
+  /* The arrows drawn at one view, across layers: a grid of their points and owners (a
+   * layer's commodity index), so that a mid-leg arrow is not drawn within about two arrow
+   * lengths of an arrow of a layer before it or of its own paint (layers paint in that order,
+   * so a layer painted again at the same view finds the same arrows drawn as before). */
+  function ArrowsTaken() { this.cells = new Map(); }
+  ArrowsTaken.prototype.free = function (a, size, owner, paint) {
+    var cell = 32, cx = Math.floor(a[0] / cell), cy = Math.floor(a[1] / cell), near = size * 3.2;
+    for (var dx = -1; dx <= 1; dx++) {
+      for (var dy = -1; dy <= 1; dy++) {
+        var list = this.cells.get((cx + dx) * 65536 + cy + dy);
+        if (!list) continue;
+        for (var i = 0; i < list.length; i += 4) {
+          var o = list[i + 2];
+          if ((o < owner || (o === owner && list[i + 3] === paint)) &&
+              Math.hypot(list[i] - a[0], list[i + 1] - a[1]) < near) return false;
+        }
+      }
+    }
+    return true;
+  };
+  ArrowsTaken.prototype.add = function (a, owner, paint) {
+    var cell = 32, key = Math.floor(a[0] / cell) * 65536 + Math.floor(a[1] / cell);
+    var list = this.cells.get(key);
+    if (list) list.push(a[0], a[1], owner, paint); else this.cells.set(key, [a[0], a[1], owner, paint]);
+  };
 
   /* A leg's phase for its arrows, from its lane: legs side by side in a bundle get their arrows
    * a quarter of the spacing apart along the line instead of abreast; a leg's arrows stay
@@ -146,6 +179,7 @@
     return canvas;
   };
 
+  TRM.ArrowsTaken = ArrowsTaken;
   TRM.tracePath = tracePath;
   TRM.shifted = shifted;
   TRM.arrowHead = arrowHead;

@@ -253,15 +253,21 @@
   /* --- focus ---------------------------------------------------------------------------- */
 
   /* A popup takes the focus when it opens (a dialog named by its heading; Escape closes it)
-   * and gives it back, when it closes, to what had it before (or to what opened it). */
+   * and, opened from the keyboard, gives it back when it closes to what had it before (or to
+   * what opened it). */
   RouteApp.prototype.bindFocus = function () {
     var self = this, map = this.map;
+    // whether the last input was a pointer: a popup opened by a click gives no focus back (a
+    // hub given the focus again would open its tooltip under a pointer that has moved on)
+    document.addEventListener("pointerdown", function () { self._viaPointer = true; }, true);
+    document.addEventListener("keydown", function () { self._viaPointer = false; }, true);
     map.on("popupopen", function (e) {
       var node = e.popup.getElement();
       if (!node) return;
-      var active = document.activeElement;
+      var active = document.activeElement, opener = self._returnFocus;
       if (!self._returnFocus && active && !node.contains(active) && active !== document.body) self._returnFocus = active;
       e.popup._trmReturn = self._returnFocus || map.getContainer();
+      if (self._viaPointer && !opener) e.popup._trmReturn = null;
       self._returnFocus = null;
       var wrapper = node.querySelector(".leaflet-popup-content-wrapper") || node;
       var heading = node.querySelector(".leaflet-popup-content h3");
