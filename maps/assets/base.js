@@ -18,6 +18,31 @@
   }
   TRM.el = el;
 
+  /* A link to a report's address, or its name as text where the address is not http(s) (no
+   * javascript: or data: link from a catalogue); opened in a new tab without an opener. */
+  TRM.reportLink = function (url, text) {
+    if (!url || !/^https?:\/\//.test(url)) return document.createTextNode(text || "");
+    var a = el("a", null, text);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  };
+
+  /* A map-sized canvas at the top left of the map's view, at the screen's pixel ratio; its
+   * 2D context, drawing in CSS px. */
+  TRM.fitCanvas = function (canvas, map) {
+    var size = map.getSize(), ratio = window.devicePixelRatio || 1;
+    L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+    canvas.width = size.x * ratio;
+    canvas.height = size.y * ratio;
+    canvas.style.width = size.x + "px";
+    canvas.style.height = size.y + "px";
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    return ctx;
+  };
+
   /* A panel with a button that folds its body away. */
   function collapsible(outerClass, title, bodyClass) {
     var outer = el("div", outerClass), head = el("button", "trm-toggle", title);

@@ -97,6 +97,7 @@
       var map = this._map;
       if (!map || !this._canvas || this._app.holdPaint) return;
       var app = this._app, f = app.frame(), size = map.getSize(), ratio = window.devicePixelRatio || 1;
+      // placed even when the picture is the same: a view reset moves the layer pane's origin
       L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
       var key = app.layoutKey(f.scale);
       if (key !== this._layoutKey) {
@@ -106,12 +107,7 @@
       var view = [key, f.ox, f.oy, size.x, size.y, ratio].join(" ");
       if (view === this._view) return; // the same picture
       this._view = view;
-      this._canvas.width = size.x * ratio;
-      this._canvas.height = size.y * ratio;
-      this._canvas.style.width = size.x + "px";
-      this._canvas.style.height = size.y + "px";
-      var ctx = this._canvas.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var ctx = TRM.fitCanvas(this._canvas, map);
       app.paint(ctx, this._layout, f.ox, f.oy, size);
       app.layerChanged(this); // hit.js: its index kept current
     }
@@ -390,15 +386,9 @@
         style: function () { return { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.18, dashArray: "3 3" }; }
       }).addTo(this.map);
     }
-    var map = this.map, size = map.getSize(), ratio = window.devicePixelRatio || 1;
     var canvas = L.DomUtil.create("canvas", "trm-canvas trm-highlight leaflet-zoom-hide");
-    map.getPane("trmHighlight").appendChild(canvas);
-    L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
-    canvas.width = size.x * ratio; canvas.height = size.y * ratio;
-    canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
-    var ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    this.drawRoutes(ctx, [r], true);
+    this.map.getPane("trmHighlight").appendChild(canvas);
+    this.drawRoutes(TRM.fitCanvas(canvas, this.map), [r], true);
     this.hlCanvas = canvas;
   };
 

@@ -295,15 +295,7 @@
     redraw: function () {
       var map = this._map, app = this._app;
       if (!map || !this._canvas) return;
-      var size = map.getSize(), ratio = window.devicePixelRatio || 1;
-      L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
-      this._canvas.width = size.x * ratio;
-      this._canvas.height = size.y * ratio;
-      this._canvas.style.width = size.x + "px";
-      this._canvas.style.height = size.y + "px";
-      var ctx = this._canvas.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      app.drawRings(ctx, app.visibleDrawn(), app.width);
+      app.drawRings(TRM.fitCanvas(this._canvas, map), app.visibleDrawn(), app.width);
     }
   });
 

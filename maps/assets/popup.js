@@ -65,15 +65,7 @@
     d.evidence.forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
     var src = el("div", "trm-source");
     src.appendChild(document.createTextNode("Source: "));
-    if (report.url && /^https?:\/\//.test(report.url)) {
-      var a = el("a", null, report.title);
-      a.href = report.url;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      src.appendChild(a);
-    } else {
-      src.appendChild(document.createTextNode(report.title || ""));
-    }
+    src.appendChild(TRM.reportLink(report.url, report.title));
     box.appendChild(src);
     if (report.note) box.appendChild(el("div", "trm-note", "On the source: " + report.note));
     if (d.actors.length) box.appendChild(el("div", "trm-actors", "Actors: " + d.actors.join("; ")));

@@ -219,13 +219,7 @@
       ev.appendChild(ul);
       tr.appendChild(ev);
       var report = el("td");
-      if (row.url && /^https?:\/\//.test(row.url)) {
-        var a = el("a", null, row.report);
-        a.href = row.url;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        report.appendChild(a);
-      } else report.textContent = row.report;
+      report.appendChild(TRM.reportLink(row.url, row.report));
       tr.appendChild(report);
       var act = el("td"), r = row.route;
       if (r.legs.length || r.anchor) {
