@@ -78,6 +78,7 @@ _INIT_SCRIPT = """
     const box = app.map.getContainer().getBoundingClientRect();
     const candidates = [];
     hit.legs.forEach(pts => {
+      if (!pts) return; // a link another route's leg already drew
       const n = pts.length / 2, ax = pts[0], ay = pts[1];
       const bx = pts[pts.length - 2], by = pts[pts.length - 1];
       for (let i = 0; i + 1 < n; i++) {
@@ -104,6 +105,7 @@ _INIT_SCRIPT = """
     let best = null, bestD = 7;
     for (const d of window.trmApp.visibleDrawn()) {
       for (const pts of d.legs) {
+        if (!pts) continue; // a link another route's leg already drew
         for (let i = 0; i + 3 < pts.length; i += 2) {
           const ax = pts[i], ay = pts[i + 1], dx = pts[i + 2] - ax, dy = pts[i + 3] - ay;
           const len = dx * dx + dy * dy;
