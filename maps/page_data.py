@@ -19,6 +19,7 @@ from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas, one_of
 from trafficking_route_mapper.maps import style
 from trafficking_route_mapper.maps.page_links import page_links
+from trafficking_route_mapper.maps.polyline import encode_each
 
 #: Coordinates in the page: 4 decimals (about 11 m) is far below a pixel at any zoom a
 #: route map is read at, and keeps the page smaller than the GeoJSON export.
@@ -59,13 +60,10 @@ def thinning(routes: int) -> int:
 
 
 def _thinned(points: Any, step: int) -> Any:
-    """Every ``step``-th point of a leg, its last included, flat: [lon, lat, lon, lat, ...].
-
-    A numpy array: orjson writes it without a Python float object per coordinate.
-    """
+    """Every ``step``-th point of a leg, its last included: an (n, 2) array of [lon, lat]."""
     if step > 1 and len(points) > 2:
         points = np.concatenate((points[:-1:step], points[-1:]))
-    return points.ravel()
+    return points
 
 
 #: Keys of a stage object that are always written; the others only when set (30,000 stages
@@ -81,8 +79,8 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
     routes = atlas.route_table
     if thin is None:
         thin = thinning(len(routes))
-    coords = np.round(atlas.coords, PAGE_PRECISION) + 0.0
-    ends = np.round(coords, 2)
+    coords = atlas.coords
+    ends = np.round(np.round(coords, PAGE_PRECISION), 2)
     r = {k: routes[k].tolist() for k in (C.ROUTE_ID, C.STATEMENT_ID, C.LABEL, C.PATH,
                                          C.REPORTING_ROLE, C.REPORTING_COUNTRY, C.ACTORS, C.NOTE,
                                          C.DRAFT_CONFIDENCE, C.DRAFT_REASON,
@@ -100,6 +98,7 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         siblings[statement].append(label)
     leg_links = atlas.agreement.leg_links.tolist()
     prepared = []
+    lines: list[Any] = []  # every drawn leg's points, encoded at the end in one pass
     for i in range(len(routes)):
         stage_rows = range(stage_at[i], stage_at[i + 1])
         leg_rows = range(leg_at[i], leg_at[i + 1])
@@ -110,7 +109,8 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
             links.append(leg_links[k])
             lo, hi = lg[C.LEG_COORD_START][k], lg[C.LEG_COORD_STOP][k]
             step = thin if lg[C.LEG_ROUTING][k] == "geodesic" else 1
-            legs.append({"p": _thinned(coords[lo:hi], step), "s": 1 if lg[C.LEG_STATED][k] else 0})
+            lines.append(_thinned(coords[lo:hi], step))
+            legs.append({"p": "", "s": 1 if lg[C.LEG_STATED][k] else 0})
             drawn_rows.append(k)
             a = (float(ends[lo, 0]), float(ends[lo, 1]))
             b = (float(ends[hi - 1, 0]), float(ends[hi - 1, 1]))
@@ -153,6 +153,9 @@ def prepare(atlas: Atlas, thin: int | None = None) -> list[PageRoute]:
         sea = any(lg[C.LEG_ROUTING][k] == "sea-lanes" for k in drawn_rows)
         prepared.append(PageRoute(r[C.COMMODITY][i], entry, bundles, links, placed,
                                   r[C.SOURCE_ID][i], sea, against, *_ends(lg, drawn_rows)))
+    drawn = (leg for route in prepared for leg in route.entry["legs"])
+    for leg, text in zip(drawn, encode_each(lines, PAGE_PRECISION), strict=True):
+        leg["p"] = text  # an encoded polyline (maps.polyline); page_data() indexes them
     return prepared
 
 
@@ -323,9 +326,11 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
     hub_routes: dict[str, list[int]] = defaultdict(list)
     links = page_links(atlas, routes)
     marks = _mark_lanes(routes)
+    lines: dict[str, int] = {}  # each distinct line once (shared legs have the same)
     for i, (route, offsets) in enumerate(zip(routes, lanes(routes), strict=True)):
-        legs = [{**leg, "o": lane, "k": links.index[link]} for leg, lane, link in zip(
-            route.entry["legs"], offsets, route.links, strict=True)]
+        legs = [{"g": lines.setdefault(leg["p"], len(lines)), "s": leg["s"], "o": lane,
+                 "k": links.index[link]}
+                for leg, lane, link in zip(route.entry["legs"], offsets, route.links, strict=True)]
         entry = {**route.entry, "c": commodity_index[route.commodity], "legs": legs,
                  "s": links.report_index[route.report]}
         if i in marks:
@@ -355,6 +360,8 @@ def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str
         "categories": list(dict.fromkeys(atlas.commodities[C.CATEGORY])),
         "commodities": commodities,
         "routes": entries,
+        "lines": list(lines),
+        "precision": PAGE_PRECISION,
         "regions": regions,
         "hubs": list(hubs.values()),
         "labels": _labels(routes, place_rows, list(hubs)),

@@ -15,6 +15,10 @@ PAGE: dict[str, str] = {
                   "Cyber crimes, Financial crimes)",
     "commodities": "the page's commodities in display order: COMMODITY objects",
     "routes": "every route of the page, in route-id order: ROUTE objects",
+    "lines": "every distinct line the legs draw, each an encoded polyline (Google's Encoded "
+             "Polyline Algorithm Format, (lat, lon) pairs) at PAGE['precision'] decimals, "
+             "longitudes continuous along the route (maps/polyline.py)",
+    "precision": "decimals of the coordinates in PAGE['lines'] (4: about 11 m)",
     "regions": "place key -> GeoJSON Feature of a region's simplified outline, for the regions "
                "the routes name (drawn tinted, beneath the lines) and the areas flows stay "
                "within; properties: name, at ([lon, lat] its name is written at)",
@@ -105,7 +109,7 @@ ROUTE: dict[str, str] = {
 
 #: One entry of ROUTE["legs"].
 LEG: dict[str, str] = {
-    "p": "the line, flat [lon, lat, lon, lat, ...], longitudes continuous along the route",
+    "g": "index into PAGE['lines']: the leg's line (legs on the same line share it)",
     "s": "1 if stated by the report, 0 if inferred (drawn dashed)",
     "o": "lane: sideways offset in line widths where links share the leg's two ends",
     "k": "index into PAGE['links']: the leg's link (drawn once, however many routes state it)",

@@ -83,24 +83,69 @@
   TRM.mercX = mercX;
   TRM.mercY = mercY;
 
-  /* The page data, every leg also in world pixels (leg.w). */
+  /* Encoded polylines (PAGE.lines: (lat, lon) pairs at 10^-precision degrees; maps/polyline.py)
+   * decoded into one flat array [lon, lat, lon, lat, ...]: line i is out[at[i]..at[i + 1]). */
+  function decodeLines(lines, precision) {
+    var total = 0, i, j, text, c, n = lines.length;
+    for (i = 0; i < n; i++) {
+      text = lines[i];
+      for (j = 0; j < text.length; j++) if (text.charCodeAt(j) < 95) total++; // 63 + 32
+    }
+    var out = new Float64Array(total), at = new Array(n + 1), scale = Math.pow(10, precision);
+    var k = 0, shift, value, lat, lon, even;
+    for (i = 0; i < n; i++) {
+      text = lines[i];
+      at[i] = k;
+      shift = value = lat = lon = 0;
+      even = true;
+      for (j = 0; j < text.length; j++) {
+        c = text.charCodeAt(j) - 63;
+        // bit operations while the value fits in 30 bits; past that, arithmetic (<< wraps)
+        if (shift < 30) value |= (c & 31) << shift;
+        else value += (c & 31) * Math.pow(2, shift);
+        shift += 5;
+        if (c < 32) {
+          value = value % 2 ? -(value + 1) / 2 : value / 2;
+          if (even) lat += value;
+          else { lon += value; out[k] = lon / scale; out[k + 1] = lat / scale; k += 2; }
+          even = !even;
+          shift = value = 0;
+        }
+      }
+    }
+    at[n] = k;
+    return { points: out, at: at };
+  }
+  TRM.decodeLine = function (text, precision) { return decodeLines([text], precision).points; };
+
+  /* The page data, every leg's line decoded (leg.p: [lon, lat, ...]) and in world pixels
+   * (leg.w), and each line's length in world pixels (lineLength[leg.g]). Legs on the same
+   * line share both arrays (views of one buffer each), which are never written to. */
   function Model(data) {
     this.data = data;
     this.routes = data.routes;
     this.commodities = data.commodities;
-    var i, j, r, leg, p, w;
+    var lines = decodeLines(data.lines || [], data.precision), p = lines.points;
+    var w = new Float64Array(p.length), at = lines.at, n = at.length - 1;
+    var flat = new Array(n), world = new Array(n), length = new Float64Array(n);
+    var i, j, k, r, leg;
+    for (k = 0; k < p.length; k += 2) {
+      w[k] = mercX(p[k]);
+      w[k + 1] = mercY(p[k + 1]);
+    }
+    for (i = 0; i < n; i++) {
+      flat[i] = p.subarray(at[i], at[i + 1]);
+      world[i] = w.subarray(at[i], at[i + 1]);
+      length[i] = TRM.pathLength(world[i]);
+    }
+    this.lineLength = length;
     for (i = 0; i < this.routes.length; i++) {
       r = this.routes[i];
       r.index = i;
       for (j = 0; j < r.legs.length; j++) {
         leg = r.legs[j];
-        p = leg.p;
-        w = new Float64Array(p.length);
-        for (var k = 0; k < p.length; k += 2) {
-          w[k] = mercX(p[k]);
-          w[k + 1] = mercY(p[k + 1]);
-        }
-        leg.w = w;
+        leg.p = flat[leg.g];
+        leg.w = world[leg.g];
       }
     }
   }

@@ -9,7 +9,7 @@
   "use strict";
 
   var tracePath = TRM.tracePath, shifted = TRM.shifted, legArrows = TRM.legArrows;
-  var phaseOf = TRM.phaseOf, pathLength = TRM.pathLength; // strokes.js
+  var phaseOf = TRM.phaseOf; // strokes.js
 
   /* One leg in projected pixels of a zoom level (world px * 2^zoom), offset sideways by its
    * lane (in CSS px, the same at every zoom) so shared legs stay apart, and its bounding box
@@ -66,9 +66,14 @@
       this._layoutKey = null;
       this._view = null;
       this._index = null;
+      this._kept = null; // while unticked: {canvas, view} to take back (onAdd)
     },
     onAdd: function (map) {
-      this._canvas = L.DomUtil.create("canvas", "trm-canvas leaflet-zoom-hide");
+      // a layer ticked again takes back its canvas, picture and all: painted again only if
+      // the view or the edition changed meanwhile (_redraw compares)
+      var kept = this._kept;
+      this._kept = null;
+      this._canvas = kept ? kept.canvas : L.DomUtil.create("canvas", "trm-canvas leaflet-zoom-hide");
       this._canvas.setAttribute("data-commodity", this._app.model.commodities[this._c].id);
       // stacked by the layers' size (the layer with the most line at the bottom, so a small
       // layer is not buried under a big one), whatever the order of ticking: a layer ticked
@@ -81,13 +86,15 @@
       }
       pane.insertBefore(this._canvas, before);
       map.on("moveend zoomend resize viewreset", this._redraw, this);
-      this._view = null;
+      this._view = kept ? kept.view : null;
       this._redraw();
+      if (kept && this._view === kept.view) this._app.layerChanged(this); // not repainted
       this._app.refreshRegions();
     },
     onRemove: function (map) {
       map.off("moveend zoomend resize viewreset", this._redraw, this);
       L.DomUtil.remove(this._canvas);
+      this._kept = { canvas: this._canvas, view: this._view };
       this._canvas = null;
       this._view = null;
       this._app.layerChanged(null); // hit.js: its index is kept, for a retick at the same zoom
@@ -139,7 +146,7 @@
   function stackOrder(model) {
     var length = model.commodities.map(function () { return 0; });
     model.routes.forEach(function (r) {
-      r.legs.forEach(function (leg) { length[r.c] += pathLength(leg.w); });
+      r.legs.forEach(function (leg) { length[r.c] += model.lineLength[leg.g]; });
     });
     var order = length.map(function (_, i) { return i; });
     order.sort(function (a, b) { return length[b] - length[a] || a - b; });
@@ -317,25 +324,26 @@
     });
     // open ends: drawn with the route when it is emphasised; else all together, over the
     // hubs (places.js RingLayer)
-    if (emphasis) this.drawRings(ctx, onScreen(lay, ox, oy), width);
+    if (emphasis) this.drawRings(ctx, lay.items, ox, oy, width);
   };
 
   /* Open ends: a hollow ring where the report does not say where the route goes or comes
-   * from, at the end of its drawn leg. drawn: screen geometry (drawRoutes, visibleDrawn). */
-  RouteApp.prototype.drawRings = function (ctx, drawn, width) {
-    var self = this;
-    drawn.forEach(function (d) {
-      var r = d.route, colour = self.model.commodities[r.c].colour;
+   * from, at the end of its drawn leg. items: a layout's (projected px, RouteApp.layout),
+   * drawn at the frame offset (ox, oy). */
+  RouteApp.prototype.drawRings = function (ctx, items, ox, oy, width) {
+    var commodities = this.model.commodities;
+    ctx.lineWidth = 2;
+    ctx.fillStyle = "rgba(255,255,255,0.85)";
+    items.forEach(function (d) {
+      var r = d.route;
       if (!d.legs.length || !r.open.length) return;
+      ctx.strokeStyle = commodities[r.c].colour;
       r.open.forEach(function (o) {
         var pts = d.legs[o[0]];
         if (!pts) return;
-        var x = o[1] ? pts[pts.length - 2] : pts[0], y = o[1] ? pts[pts.length - 1] : pts[1];
+        var x = (o[1] ? pts[pts.length - 2] : pts[0]) - ox, y = (o[1] ? pts[pts.length - 1] : pts[1]) - oy;
         ctx.beginPath();
         ctx.arc(x, y, width + 4, 0, 2 * Math.PI);
-        ctx.lineWidth = 2;
-        ctx.strokeStyle = colour;
-        ctx.fillStyle = "rgba(255,255,255,0.85)";
         ctx.fill();
         ctx.stroke();
       });
