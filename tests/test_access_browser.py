@@ -135,6 +135,54 @@ def test_unticking_a_layer_frames_the_rest_until_the_reader_moves_the_map(
     page.close()
 
 
+#: A layer whose routes lie inside the others' (unticking it leaves the bounds as they are),
+#: or null; and the view as [zoom, x, y] in projected px.
+_INNER_LAYER = """() => {
+  const app = window.trmApp, shown = app.layers.filter(l => app.map.hasLayer(l));
+  const inside = (a, b) => a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3];
+  for (const layer of shown) {
+    const rest = shown.filter(l => l !== layer).map(l => app.layerBounds(l)).reduce(
+      (u, b) => [Math.min(u[0], b[0]), Math.min(u[1], b[1]), Math.max(u[2], b[2]), Math.max(u[3], b[3])],
+      [Infinity, Infinity, -Infinity, -Infinity]);
+    if (layer._routes.length && inside(app.layerBounds(layer), rest)) return layer._canvas.getAttribute('data-commodity');
+  }
+  return null;
+}"""
+_VIEW = "() => { const m = window.trmApp.map, c = m.project(m.getCenter(), m.getZoom()); return [m.getZoom(), c.x, c.y]; }"
+
+
+def test_ticking_a_layer_among_others_keeps_the_view_and_its_picture(
+        browser: Any, built: dict[str, Path]) -> None:  # noqa: F811
+    """A layer within the others' bounds, unticked and ticked again before the reader moves the
+    map: the view stays, and the layer takes back its canvas without being painted again (no
+    layer is); after a pan while it was unticked, it is painted at the new view."""
+    page = open_page(browser, built["offline"], (1280, 800))
+    inner = page.evaluate(_INNER_LAYER)
+    assert inner is not None
+    view, paints = page.evaluate(_VIEW), page.evaluate("() => window.trmApp._paints")
+    canvas = f"canvas.trm-canvas[data-commodity='{inner}']"
+    page.evaluate(f"() => {{ window.__canvas = document.querySelector(\"{canvas}\"); }}")
+    box = page.locator(f".trm-control input[data-commodity='{inner}']")
+    box.uncheck()
+    assert page.locator(canvas).count() == 0
+    assert page.evaluate(_VIEW) == view
+    box.check()
+    assert page.evaluate(_VIEW) == view
+    assert page.evaluate(f"() => document.querySelector(\"{canvas}\") === window.__canvas")
+    assert page.evaluate("() => window.trmApp._paints") == paints
+    # moved while unticked: painted again when ticked, at the view it comes back to
+    box.uncheck()
+    page.evaluate("() => window.trmApp.map.panBy([60, 30], { animate: false })")
+    before = page.evaluate("() => window.trmApp._paints")
+    box.check()
+    assert page.evaluate("() => window.trmApp._paints") == before + 1
+    assert page.evaluate(f"() => window.trmApp.layers.find(l => l._canvas && "
+                         f"l._canvas.getAttribute('data-commodity') === '{inner}')._view") \
+        is not None
+    assert page.trm_errors == []
+    page.close()
+
+
 # --- permalink --------------------------------------------------------------------------
 
 _STATE = """() => {
@@ -341,6 +389,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, built: dict[st
             page.locator(".trm-table .trm-table-show").first.click()
             page.locator(".leaflet-popup-content .trm-popup").wait_for(timeout=3000)
             page.locator(".trm-table-open button").click()
+            # faded in (Leaflet's 0.2 s opacity transition): axe measures contrast as shown
+            page.wait_for_function("() => getComputedStyle(document.querySelector("
+                                   "'.leaflet-popup')).opacity === '1'", timeout=3000)
             found += _axe(page)
         page.close()
         if found:

@@ -295,7 +295,12 @@
     redraw: function () {
       var map = this._map, app = this._app;
       if (!map || !this._canvas) return;
-      app.drawRings(TRM.fitCanvas(this._canvas, map), app.visibleDrawn(), app.width);
+      var ctx = TRM.fitCanvas(this._canvas, map), f = app.frame();
+      app.layers.forEach(function (layer) { // each shown layer's layout at this zoom, as drawn
+        if (layer._map && layer._layout && layer._layout.scale === f.scale) {
+          app.drawRings(ctx, layer._layout.items, f.ox, f.oy, app.width);
+        }
+      });
     }
   });
 

@@ -45,26 +45,38 @@
   };
 
   /* Bounds of what the ticked layers draw (lines and the marks of flows within an area), or
-   * null; from the world pixels of the model, not the page's bounds of every layer. */
+   * null; from the world pixels of the model, not the page's bounds of every layer. Each
+   * layer's own, per edition, are worked out once. */
   RouteApp.prototype.shownBounds = function () {
+    var self = this, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    this.layers.forEach(function (layer) {
+      if (!self.map.hasLayer(layer)) return;
+      var b = self.layerBounds(layer);
+      if (b[0] < x0) x0 = b[0]; if (b[1] < y0) y0 = b[1];
+      if (b[2] > x1) x1 = b[2]; if (b[3] > y1) y1 = b[3];
+    });
+    if (x0 === Infinity) return null;
+    return L.latLngBounds(this.map.unproject([x0, y0], 0), this.map.unproject([x1, y1], 0));
+  };
+
+  /* A layer's bounds in world px at the edition shown: [x0, y0, x1, y1] (Infinity if empty). */
+  RouteApp.prototype.layerBounds = function (layer) {
+    var key = String(this.edition), cache = layer._bounds || (layer._bounds = {});
+    if (cache[key]) return cache[key];
     var self = this, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     function add(x, y) {
       if (x < x0) x0 = x; if (x > x1) x1 = x;
       if (y < y0) y0 = y; if (y > y1) y1 = y;
     }
-    this.layers.forEach(function (layer) {
-      if (!self.map.hasLayer(layer)) return;
-      layer._routes.forEach(function (r) {
-        if (!self.reportShown(r.s)) return;
-        if (r.w !== undefined && r.anchor) add(TRM.mercX(r.anchor[0]), TRM.mercY(r.anchor[1]));
-        r.legs.forEach(function (leg) {
-          var w = leg.w;
-          for (var k = 0; k < w.length; k += 2) add(w[k], w[k + 1]);
-        });
+    layer._routes.forEach(function (r) {
+      if (!self.reportShown(r.s)) return;
+      if (r.w !== undefined && r.anchor) add(TRM.mercX(r.anchor[0]), TRM.mercY(r.anchor[1]));
+      r.legs.forEach(function (leg) {
+        var w = leg.w;
+        for (var k = 0; k < w.length; k += 2) add(w[k], w[k + 1]);
       });
     });
-    if (x0 === Infinity) return null;
-    return L.latLngBounds(this.map.unproject([x0, y0], 0), this.map.unproject([x1, y1], 0));
+    return (cache[key] = [x0, y0, x1, y1]);
   };
 
   /* Padding (top-left, bottom-right) that clears every visible control, chosen so that the
@@ -93,12 +105,24 @@
     return { topLeft: [best.pad[3], best.pad[0]], bottomRight: [best.pad[1], best.pad[2]] };
   };
 
-  /* Fit the ticked layers' routes into the part of the map the controls leave free. */
-  RouteApp.prototype.fitRoutes = function () {
-    var bounds = this.shownBounds();
+  /* Fit the ticked layers' routes into the part of the map the controls leave free. With
+   * ifNeeded, not when the fit would keep the zoom and move the view by less than a tenth of
+   * its size (the centre as Leaflet's fitBounds computes it): a layer ticked or unticked among
+   * others that already fill the view does not pan every layer to be painted again. */
+  RouteApp.prototype.fitRoutes = function (ifNeeded) {
+    var bounds = this.shownBounds(), map = this.map;
     if (!bounds) return false;
-    var a = this.map.project(bounds.getNorthWest(), 0), b = this.map.project(bounds.getSouthEast(), 0);
+    var a = map.project(bounds.getNorthWest(), 0), b = map.project(bounds.getSouthEast(), 0);
     var pad = this.freePadding(Math.abs(b.x - a.x), Math.abs(b.y - a.y));
+    if (ifNeeded) {
+      var tl = L.point(pad.topLeft), br = L.point(pad.bottomRight), size = map.getSize();
+      var zoom = Math.min(map.getMaxZoom(), map.getBoundsZoom(bounds, false, tl.add(br)));
+      var centre = map.project(bounds.getSouthWest(), zoom).add(map.project(bounds.getNorthEast(), zoom))
+        .divideBy(2).add(br.subtract(tl).divideBy(2));
+      centre = map.project(map.unproject(centre, zoom), zoom); // as a LatLng: within the poles
+      if (zoom === map.getZoom() &&
+          centre.distanceTo(map.project(map.getCenter(), zoom)) < 0.1 * Math.min(size.x, size.y)) return true;
+    }
     this._fitting = true;
     try {
       this.map.fitBounds(bounds, { paddingTopLeft: pad.topLeft, paddingBottomRight: pad.bottomRight, animate: false });
@@ -235,7 +259,7 @@
    * map, and keep the hash (and the route table) in step. */
   RouteApp.prototype.layersChanged = function () {
     this._hashRoute = false;
-    if (!this._applying && !this.moved) this.fitRoutes();
+    if (!this._applying && !this.moved) this.fitRoutes(true);
     this.writeHash();
     if (this.tableChanged) this.tableChanged();
   };
