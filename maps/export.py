@@ -33,6 +33,7 @@ Coordinates
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,7 @@ def route_records(atlas: Atlas) -> Iterator[dict[str, Any]]:
     evidence = {k: atlas.evidence[k].tolist() for k in atlas.evidence.columns}
     stage_at, leg_at = (atlas.offsets(t).tolist() for t in (atlas.stages, atlas.leg_table))
     places = _stage_places(atlas)
-    lines = _leg_lines(atlas)
+    lines = leg_lines(atlas)
     shas = dict(zip(atlas.reports[C.SOURCE_ID], atlas.reports[C.REPORT_SHA256], strict=True))
     legs[LEG_BY] = [[] if m == "unspecified" else m.split("+") for m in legs[C.LEG_MODE]]
     options = stages[C.STAGE_OPTION]
@@ -238,9 +239,26 @@ def _route_ends(stages: dict[str, list[Any]], stage_at: list[int],
     return out
 
 
-def _leg_lines(atlas: Atlas) -> list[list[Any]]:
+#: The last atlas's leg lines (:func:`leg_lines`), held by a weak reference to it.
+_LEG_LINES: list[tuple[Any, list[list[Any]]]] = []
+
+
+def leg_lines(atlas: Atlas) -> list[list[Any]]:
     """Every leg's line as exported: a view of ``coords`` (already rounded), or, for the few
-    lines that leave [-180, 180], the parts of its split at the antimeridian."""
+    lines that leave [-180, 180], the parts of its split at the antimeridian.
+
+    Worked out once per atlas (the GeoJSON, legs, GeoPackage and agreement layers all read
+    them; a build makes them before its output steps fork, so every worker shares them).
+    """
+    if _LEG_LINES and _LEG_LINES[0][0]() is atlas:
+        return _LEG_LINES[0][1]
+    lines = _leg_lines(atlas)
+    _LEG_LINES[:] = [(weakref.ref(atlas), lines)]
+    return lines
+
+
+def _leg_lines(atlas: Atlas) -> list[list[Any]]:
+    """:func:`leg_lines`, computed."""
     legs = atlas.leg_table
     start = legs[C.LEG_COORD_START].to_numpy()
     stop = legs[C.LEG_COORD_STOP].to_numpy()

@@ -187,12 +187,12 @@ def _agreement_layer(atlas: Atlas) -> Any:
     import geopandas as gpd
 
     from trafficking_route_mapper.maps.agreement import agreement_links
-    from trafficking_route_mapper.maps.export import _leg_lines
+    from trafficking_route_mapper.maps.export import leg_lines
 
     links = agreement_links(atlas)
     for name in json_columns()[AGREEMENT_LAYER]:
         links[name] = [json_text(v) for v in links[name]]
-    lines = _leg_lines(atlas)
+    lines = leg_lines(atlas)
     return gpd.GeoDataFrame(
         links, geometry=gpd.GeoSeries(multilinestrings(
             [lines[k] for k in atlas.agreement.link_legs.tolist()]), crs="EPSG:4326"),

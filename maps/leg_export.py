@@ -22,7 +22,7 @@ from trafficking_route_mapper.maps.export import (
     LEG_BY,
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
-    _leg_lines,
+    leg_lines,
     report_editions,
 )
 
@@ -60,7 +60,7 @@ def leg_records(atlas: Atlas) -> Iterator[tuple[dict[str, Any], list[Any]]]:
     link_ids = ag.links[C.LINK_ID].tolist()
     corroboration = ag.links[C.LINK_CORROBORATION].tolist()
     leg_links = ag.leg_links.tolist()
-    lines = _leg_lines(atlas)
+    lines = leg_lines(atlas)
     for k, drawn in enumerate(lg[C.LEG_DRAWN]):
         if not drawn:
             continue

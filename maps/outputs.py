@@ -33,8 +33,6 @@ def write_outputs(atlas: Atlas, out: Path, *, offline: bool = False, static: boo
     ``inputs`` are the files the build read, which ``out`` must not hold. Returns the paths
     written, sorted."""
     from trafficking_route_mapper.geodata import parallel
-
-    atlas.agreement  # noqa: B018 -- computed once here, before the steps fork, for them all
     keys: dict[str, str] = {}
     with staged_output(out, force=force, inputs=inputs, keys=keys) as stage:
         # read with the lock held: the previous output cannot change until the switch
@@ -55,6 +53,9 @@ def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool, job
     ``keys`` (for the manifest); those unchanged in ``previous`` are linked from it."""
     from trafficking_route_mapper.maps import export, pages
 
+    # made once here, before the steps fork, for them all: most steps read them
+    atlas.agreement  # noqa: B018
+    export.leg_lines(atlas)
     parts = jobs if len(atlas.route_table) <= SPLIT_ROUTES else 1
     steps: list[tuple[str, Callable[[], Iterable[Path]]]] = [
         *(("exports", step) for step in export.export_steps(atlas, folder, parts=jobs)),
