@@ -238,7 +238,7 @@ def _geometry_cache(args: argparse.Namespace, remember: bool = False) -> Geometr
 
 #: Seconds between two looks at the watched files' size and modification time: a few stat
 #: calls each time, so looking often costs nothing and keeps the wait after a save short.
-WATCH_POLL_S = 0.1
+WATCH_POLL_S = 0.05
 #: A change is built once the files have looked the same for this long: an editor's save
 #: caught half-written would otherwise be built, and its errors printed, for nothing.
 WATCH_SETTLE_S = 0.05

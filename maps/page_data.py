@@ -7,7 +7,6 @@ holds all of them, a commodity page its own.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import numpy as np
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas, one_of
 from trafficking_route_mapper.maps import style
+from trafficking_route_mapper.maps.page_areas import region_features, within_areas
 from trafficking_route_mapper.maps.page_links import page_links
 from trafficking_route_mapper.maps.polyline import encode_each
 
@@ -29,9 +29,6 @@ PAGE_PRECISION = 4
 #: route only. Measured at 10,000 routes: page 41 -> 22 MB, drawn in 1.0 s instead of 2.1 s.
 DENSE_ROUTES = 2000
 DENSE_THINNING = 5
-#: Region and base-map polygons are context, drawn thin: coarser still.
-AREA_SIMPLIFY_DEGREES = 0.08
-AREA_PRECISION = 2
 
 Bundle = tuple[tuple[float, float], tuple[float, float]]
 
@@ -264,45 +261,6 @@ def _mark_lanes(routes: Sequence[PageRoute]) -> dict[int, float]:
         if "w" in route.entry and route.places:
             by_area[route.places[0]].append((route.entry["id"], i))
     return dict(_centred(by_area.values()))
-
-
-def area_feature(name: str, geom: Any, at: Sequence[float] | None = None) -> dict[str, Any]:
-    """A coarse outline for context: simplified, rounded, without topology repair (cheap);
-    ``at``, where given, is the point its name is written at."""
-    import shapely
-
-    simple = shapely.simplify(geom, AREA_SIMPLIFY_DEGREES, preserve_topology=False)
-    simple = shapely.transform(simple, lambda xy: np.round(xy, AREA_PRECISION))
-    properties: dict[str, Any] = {"name": name}
-    if at is not None:
-        properties["at"] = [round(float(v), PAGE_PRECISION) for v in at]
-    return {"type": "Feature", "properties": properties,
-            "geometry": json.loads(shapely.to_geojson(simple))}
-
-
-def region_features(places: Any, within: set[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Outline of every region place, and of the countries in ``within`` (the areas flows stay
-    inside), with the point its name is written at, computed once per build and shared by all
-    pages."""
-    return {row.place: area_feature(row.name, row.geometry, (row.lon, row.lat))
-            for row in places.itertuples(index=False)
-            if row.kind == "region" or row.place in (within or ())}
-
-
-def within_areas(atlas: Atlas) -> set[str]:
-    """Place keys of the areas that ``within`` routes stay inside."""
-    stages = atlas.stages
-    return set(stages[C.STAGE_PLACE][stages[C.STAGE_ROLE] == "within"].dropna())
-
-
-def base_map(atlas: Atlas) -> dict[str, Any]:
-    """Every country's outline but Antarctica's (a white band at the bottom of every Mercator
-    map): the base map of offline pages, and beneath the tiles of online ones."""
-    shapes = atlas.country_shapes
-    features = [area_feature(name, geom) for code, name, geom in zip(
-        shapes[C.COUNTRY_CODE], shapes[C.COUNTRY_NAME], shapes.geometry, strict=True)
-        if code != "ATA"]
-    return {"type": "FeatureCollection", "features": features}
 
 
 def page_data(atlas: Atlas, routes: Sequence[PageRoute], places: Any, title: str, *,

@@ -21,15 +21,8 @@ from typing import Any
 
 from trafficking_route_mapper.geodata import columns as C
 from trafficking_route_mapper.geodata.atlas import Atlas
-from trafficking_route_mapper.maps.page_data import (
-    PageRoute,
-    base_map,
-    page_data,
-    prepare,
-    region_features,
-    thinning,
-    within_areas,
-)
+from trafficking_route_mapper.maps.page_areas import base_map, region_features, within_areas
+from trafficking_route_mapper.maps.page_data import PageRoute, page_data, prepare, thinning
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +137,9 @@ def page_steps(atlas: Atlas, folder: Path, offline: bool = False,
     # thinning follows the whole build, so a commodity page draws what the overview draws
     thin = thinning(len(atlas.route_table))
     (folder / "commodity").mkdir(parents=True, exist_ok=True)
+    # folium's page, rendered here once: steps forked from this process (and the next build
+    # of a --watch) find it made
+    _skeleton(offline)
 
     @functools.cache
     def shared() -> tuple[list[PageRoute], dict[str, dict[str, Any]], dict[str, Any] | None]:
