@@ -120,9 +120,14 @@ def write_exports(atlas: Atlas, folder: Path) -> list[Path]:
 
 def export_steps(atlas: Atlas, folder: Path, parts: int = 1) -> list[Callable[[], list[Path]]]:
     """:func:`write_exports` as independent steps (:mod:`geodata.parallel`): one, or with
-    ``parts`` >= 2 two of about equal cost (the GeoPackage; the GeoJSON and CSV files), each
-    making the route records it writes. Same bytes either way."""
+    ``parts`` >= 2 the GeoPackage first (the longest: at 10,000 routes as long as the other
+    exports together) and then the GeoJSON files, ``legs.geojson``, the flow tables and the
+    agreement tables, each step making the records it writes, so that the short ones fill in
+    beside the GeoPackage and the pages. Same bytes either way."""
     from trafficking_route_mapper.maps import flows, geojson, gpkg
+    from trafficking_route_mapper.maps.agreement import write_agreement_csvs
+    from trafficking_route_mapper.maps.kepler import write_kepler
+    from trafficking_route_mapper.maps.leg_export import write_legs_geojson
 
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -132,22 +137,27 @@ def export_steps(atlas: Atlas, folder: Path, parts: int = 1) -> list[Callable[[]
                  atlas.route_table[C.COMMODITY].nunique())
         return sorted(written)
 
-    def text_files() -> list[Path]:
-        from trafficking_route_mapper.maps.agreement import write_agreement_csvs
-        from trafficking_route_mapper.maps.kepler import write_kepler
-        from trafficking_route_mapper.maps.leg_export import write_legs_geojson
+    def step(what: str, *writers: Callable[[], Path | list[Path]]) -> Callable[[], list[Path]]:
+        def write() -> list[Path]:
+            written: list[Path] = []
+            for writer in writers:
+                out = writer()
+                written += out if isinstance(out, list) else [out]
+            return done(written, what)
+        return write
 
-        return [*geojson.write_geojsons(atlas, folder), write_legs_geojson(atlas, folder),
-                *flows.write_flows(atlas, folder), write_kepler(atlas, folder),
-                *write_agreement_csvs(atlas, folder)]
-
-    def geopackage() -> list[Path]:
-        return [gpkg.write_gpkg(atlas, folder / ROUTES_GPKG)]
-
+    writers: list[tuple[str, Callable[[], Path | list[Path]]]] = [
+        ("the GeoPackage", lambda: gpkg.write_gpkg(atlas, folder / ROUTES_GPKG)),
+        ("the GeoJSON and kepler.gl files", lambda: geojson.write_geojsons(atlas, folder)),
+        ("the GeoJSON and kepler.gl files", lambda: write_kepler(atlas, folder)),
+        ("the legs", lambda: write_legs_geojson(atlas, folder)),
+        ("the flow tables", lambda: flows.write_flows(atlas, folder)),
+        ("the agreement tables", lambda: write_agreement_csvs(atlas, folder)),
+    ]
     if parts <= 1:
-        return [lambda: done(text_files() + geopackage(), "the exports")]
-    return [lambda: done(text_files(), "the GeoJSON and CSV exports"),
-            lambda: done(geopackage(), "the GeoPackage")]
+        return [step("the exports", *(writer for _, writer in writers))]
+    return [step(what, *(writer for name, writer in writers if name == what))
+            for what in dict.fromkeys(name for name, _ in writers)]
 
 
 def num(x: float) -> float:

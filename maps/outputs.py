@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 #: Up to this many routes, the pages are split into several steps, sharing data prepared once;
 #: above, one step prepares its own in its worker (at 10,000 routes, preparing in the parent
-#: first cost more than the finer steps saved). The exports are two steps whenever there are
-#: several jobs (the GeoPackage; the GeoJSON and CSV files), each making its own records.
+#: first cost more than the finer steps saved). The exports are five steps whenever there are
+#: several jobs (the GeoPackage; the GeoJSON files; the legs; the flows; the agreement), each
+#: making its own records.
 SPLIT_ROUTES = 2000
 
 
@@ -57,10 +58,14 @@ def output_steps(atlas: Atlas, folder: Path, *, offline: bool, static: bool, job
     atlas.agreement  # noqa: B018
     export.leg_lines(atlas)
     parts = jobs if len(atlas.route_table) <= SPLIT_ROUTES else 1
+    first, *rest = export.export_steps(atlas, folder, parts=jobs)
+    # the longest first (the GeoPackage, then the pages), the short exports after them, so
+    # that they fill in beside the long ones (workers take the steps in this order)
     steps: list[tuple[str, Callable[[], Iterable[Path]]]] = [
-        *(("exports", step) for step in export.export_steps(atlas, folder, parts=jobs)),
+        ("exports", first),
         *(("pages", step) for step in pages.page_steps(atlas, folder, offline=offline,
                                                        parts=parts)),
+        *(("exports", step) for step in rest),
     ]
     if static:
         from trafficking_route_mapper.maps import static as static_maps
