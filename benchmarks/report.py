@@ -176,7 +176,13 @@ def format_report(result: dict[str, Any], checked: Sequence[Target]) -> str:
     """The tables printed at the end of a run."""
     lines = [f"trafficking-route-mapper benchmark: seed {result['seed']}, median of "
              f"{result['repeat']} run(s); python {result['python']}, {result['cpus']} CPUs, "
-             f"pipeline with {result['jobs']} job(s)", ""]
+             f"pipeline with {result['jobs']} job(s)"]
+    env = result.get("environment", {})
+    if env.get("cpu") or env.get("load_average"):
+        load = env.get("load_average")
+        lines.append(f"CPU {env.get('cpu') or 'unknown'}; load average at the start "
+                     f"{'/'.join(str(v) for v in load) if load else 'unknown'}")
+    lines.append("")
     for shape, data in sorted(result["shapes"].items()):
         lines += [*_shape_tables(shape, data["sizes"]), ""]
     sea = result.get("sea_profile")

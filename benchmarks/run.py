@@ -181,7 +181,29 @@ def _environment() -> dict[str, Any]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = None
-    return {"versions": versions, "git": _git_state(), "platform": platform.platform()}
+    return {"versions": versions, "git": _git_state(), "platform": platform.platform(),
+            "cpu": _cpu_model(), "load_average": _load_average()}
+
+
+def _cpu_model() -> str | None:
+    """The CPU's model name (Linux), so that runs on different machines are told apart: the
+    absolute targets (seconds) depend on it, the ratios to explore() much less."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages as the run starts (a busy machine slows it)."""
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -88,3 +88,15 @@ def test_same_seed_same_bytes_other_seed_other_bytes(catalogue: Path, tmp_path: 
 def test_rejects_an_empty_catalogue(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="n must be at least 1"):
         write_catalogue(tmp_path / "empty.yaml", 0, SEED)
+
+
+def test_report_names_the_machine_it_ran_on() -> None:
+    """Figures in seconds depend on the machine: the report says which CPU and how busy."""
+    from benchmarks.report import format_report
+
+    result = {"seed": 1, "repeat": 3, "python": "3.11.7", "cpus": 2, "jobs": 2, "shapes": {},
+              "environment": {"cpu": "AMD EPYC", "load_average": [0.28, 0.06, 0.02]}}
+    header = format_report(result, []).splitlines()[:2]
+    assert header[1] == "CPU AMD EPYC; load average at the start 0.28/0.06/0.02"
+    del result["environment"]  # a result written before the machine was recorded
+    assert "CPU" not in format_report(result, []).splitlines()[1]
